@@ -1,0 +1,9 @@
+"""Placeholder."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    return None
