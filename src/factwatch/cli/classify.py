@@ -10,7 +10,7 @@ import importlib
 
 import typer
 
-CLASSIFIERS = ["clickbait", "checkworthy"]
+CLASSIFIERS = ["clickbait", "checkworthy", "ranker"]
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,7 @@ from factwatch.models import Item
 from factwatch.sources.base import RejectSink, SourceError, SourceFormat
 
 # Modules under factwatch.sources that define FORMAT (a SourceFormat) or FORMATS (a list).
-_MODULES = ["posts", "feeds"]
+_MODULES = ["posts", "feeds", "telegram", "whatsapp", "email", "video", "mapped"]
 
 SNIFF_BYTES = 64 * 1024
 

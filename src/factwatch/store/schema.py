@@ -147,3 +147,6 @@ analyser_state = Table(
     Column("data", LargeBinary, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+# Tables of other areas register on the same metadata (imported last: they import ``metadata``).
+from factwatch.store import schema_review  # noqa: E402,F401

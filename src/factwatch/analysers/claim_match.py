@@ -1,0 +1,296 @@
+"""Claim matching: which already-checked claims does a post repeat?
+
+Hybrid retrieval over the fact-check base:
+- lexical: BM25 over folded tokens (accents removed, Vietnamese syllable bigrams), so accent-less
+  Vietnamese and NFD text match;
+- dense: multilingual-e5-small cosine, so a French or Vietnamese post finds an English fact-check;
+- a small logistic re-ranker over features of each (post, fact-check) pair (dense cosine and its
+  gap to the best, BM25 normalised and its gap, shared numbers and names), trained on the
+  CheckThat! train split (``factwatch train ranker``), whose output is a calibrated probability
+  that the pair is a true match.  A match over the threshold is a signal.
+
+Long texts are split into sentences; each sentence is matched too and the match names the
+sentence that matched best.  Fact-check vectors are computed once and stored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from factwatch.analysers import register
+from factwatch.analysers.base import AnalysisContext
+from factwatch.analysers.lexical import BM25Index
+from factwatch.embed import MODEL_ID, EmbeddingCache, get_encoder
+from factwatch.models import FactCheck, Item, Signal
+from factwatch.text.lang import detect_language
+from factwatch.text.normalize import fold, normalize_text
+from factwatch.text.sentences import split_sentences
+from factwatch.text.tokens import tokenize
+
+RANKER_PATH = Path(__file__).resolve().parent.parent / "data" / "models" / "claim_ranker.json"
+FEATURES = ("dense", "dense_gap", "lex", "lex_gap", "shared_numbers", "shared_names", "same_lang")
+DEFAULT_THRESHOLD = 0.5
+CANDIDATES = 30
+LONG_TEXT_SENTENCES = 3
+
+_URL = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+")
+_ATTRIBUTION = re.compile(r"\s[—–-]\s[^—–]{1,80}\(@\w{1,30}\)\s[^—–]{0,40}$")
+_HANDLE = re.compile(r"(?<!\w)@\w{1,30}")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"(?<![\w])([A-ZÀ-ỸĐ][\w'’-]{2,})")
+
+
+def clean_post(text: str) -> str:
+    """Drop what says nothing about the claim: URLs, the trailing "— Name (@handle) date" of a
+    tweet, @handles and the '#' of hashtags (the word is kept)."""
+    text = normalize_text(text)
+    text = _ATTRIBUTION.sub("", text)
+    text = _URL.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    text = text.replace("#", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "").replace(".", "") for n in _NUMBER.findall(text) if len(n) >= 1}
+
+
+def _names(text: str) -> set[str]:
+    return {fold(n) for n in _NAME.findall(text)}
+
+
+@dataclass
+class Match:
+    factcheck: FactCheck
+    score: float
+    dense: float
+    lexical: float
+    shared: list[str] = field(default_factory=list)
+    sentence: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        fc = self.factcheck
+        why: dict[str, Any] = {"dense": round(self.dense, 4), "lexical": round(self.lexical, 4)}
+        if self.shared:
+            why["shared"] = self.shared
+        if self.sentence:
+            why["sentence"] = self.sentence
+        return {
+            "factcheck_id": fc.id,
+            "score": round(self.score, 4),
+            "claim": fc.claim,
+            "rating": fc.rating,
+            "url": fc.url,
+            "why": why,
+        }
+
+
+@dataclass
+class Ranker:
+    """Logistic regression over pair features; ``coef``/``intercept`` from ``train_ranker``."""
+
+    coef: list[float]
+    intercept: float
+    threshold: float = DEFAULT_THRESHOLD
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = RANKER_PATH) -> Ranker:
+        if path.exists():
+            d = json.loads(path.read_text())
+            return cls(d["coef"], d["intercept"], d.get("threshold", DEFAULT_THRESHOLD), d.get("info", {}))
+        # Untrained fallback: dense cosine dominates, lexical helps; roughly calibrated by hand.
+        return cls([12.0, 8.0, 3.0, 2.0, 0.3, 0.3, 0.0], -11.0)
+
+    def probability(self, feats: np.ndarray) -> np.ndarray:
+        z = feats @ np.asarray(self.coef, dtype=np.float32) + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+class ClaimIndex:
+    """The fact-check base, indexed for lexical and dense search."""
+
+    def __init__(self, factchecks: Sequence[FactCheck], vectors: np.ndarray, ranker: Ranker | None = None) -> None:
+        self.factchecks = list(factchecks)
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.lexical = BM25Index([tokenize(fc.search_text, fc.lang) for fc in self.factchecks])
+        self.ranker = ranker or Ranker.load()
+        self._numbers = [_numbers(fc.search_text) for fc in self.factchecks]
+        self._names = [_names(fc.search_text) for fc in self.factchecks]
+        self._langs = [fc.lang for fc in self.factchecks]
+
+    def __len__(self) -> int:
+        return len(self.factchecks)
+
+    def features(self, text: str, lang: str | None, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
+        """Candidate indices and their feature rows, dense and lexical scores, shared tokens."""
+        dense = self.vectors @ qvec if len(self) else np.zeros(0, dtype=np.float32)
+        toks = tokenize(text, lang)
+        lex_raw = self.lexical.scores(toks)
+        lex = lex_raw / (self.lexical.max_score(toks) + 1e-6)
+        k = min(CANDIDATES, len(self))
+        if k == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, np.zeros((0, len(FEATURES)), np.float32), dense, lex, []
+        cand = np.unique(np.concatenate([np.argpartition(-dense, k - 1)[:k], np.argpartition(-lex, k - 1)[:k]]))
+        qn, qnames = _numbers(text), _names(text)
+        shared: list[list[str]] = []
+        rows = np.zeros((len(cand), len(FEATURES)), dtype=np.float32)
+        dmax, lmax = float(dense[cand].max()), float(lex[cand].max())
+        for r, i in enumerate(cand):
+            sn = qn & self._numbers[i]
+            sm = qnames & self._names[i]
+            shared.append(sorted(sn | sm)[:10])
+            rows[r] = (
+                dense[i],
+                dense[i] - dmax,
+                lex[i],
+                lex[i] - lmax,
+                min(len(sn), 3),
+                min(len(sm), 3),
+                1.0 if (lang and self._langs[i] == lang) else 0.0,
+            )
+        return cand, rows, dense, lex, shared
+
+    def search(self, text: str, lang: str | None, qvec: np.ndarray, top: int = 5, exclude: set[str] | None = None) -> list[Match]:
+        cand, rows, dense, lex, shared = self.features(text, lang, qvec)
+        if len(cand) == 0:
+            return []
+        prob = self.ranker.probability(rows)
+        order = np.argsort(-prob)
+        out: list[Match] = []
+        for o in order:
+            fc = self.factchecks[cand[o]]
+            if exclude and fc.id in exclude:
+                continue
+            out.append(Match(fc, float(prob[o]), float(dense[cand[o]]), float(lex[cand[o]]), shared[o]))
+            if len(out) >= top:
+                break
+        return out
+
+
+@dataclass
+class Query:
+    id: str
+    text: str
+    lang: str | None = None
+    exclude: set[str] = field(default_factory=set)
+
+
+class ClaimMatcher:
+    """Matches posts against an index; long posts are also matched sentence by sentence."""
+
+    name = "claim_match"
+
+    def __init__(self, index: ClaimIndex, cache: EmbeddingCache | None = None, threshold: float | None = None) -> None:
+        self.index = index
+        self.cache = cache
+        self.threshold = index.ranker.threshold if threshold is None else threshold
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.index.vectors.shape[1] if self.index.vectors.size else 384), np.float32)
+        if self.cache is not None:
+            return self.cache.embed(texts, "query")
+        return np.asarray(get_encoder().query(texts), dtype=np.float32)
+
+    def match(self, queries: Sequence[Query], top: int = 5, progress: Callable[[int], None] | None = None) -> list[list[Match]]:
+        units: list[tuple[int, str, str | None]] = []  # (query index, text, sentence or None)
+        langs: list[str | None] = []
+        for qi, q in enumerate(queries):
+            lang = q.lang or detect_language(q.text, default="und")
+            langs.append(lang)
+            clean = clean_post(q.text)
+            units.append((qi, clean or q.text, None))
+            sents = split_sentences(clean, lang)
+            if len(sents) >= LONG_TEXT_SENTENCES:
+                units.extend((qi, s, s) for s in sents if len(s) >= 20)
+        vecs = self._embed([u[1] for u in units])
+        best: list[dict[str, Match]] = [dict() for _ in queries]
+        for (qi, text, sentence), vec in zip(units, vecs, strict=True):
+            for m in self.index.search(text, langs[qi], vec, top=top, exclude=queries[qi].exclude):
+                m.sentence = sentence
+                cur = best[qi].get(m.factcheck.id)
+                if cur is None or m.score > cur.score:
+                    best[qi][m.factcheck.id] = m
+            if progress is not None and sentence is None:
+                progress(1)
+        return [sorted(b.values(), key=lambda m: -m.score)[:top] for b in best]
+
+
+def factcheck_vectors(store: Any, factchecks: Sequence[FactCheck], progress: Callable[[int], None] | None = None) -> np.ndarray:
+    """Stored vectors of the fact-checks; missing or outdated ones are computed and stored."""
+    from factwatch.models import content_hash
+
+    have = store.get_vectors("factcheck", MODEL_ID)
+    out = np.zeros((len(factchecks), 384), dtype=np.float32)
+    todo: list[int] = []
+    for i, fc in enumerate(factchecks):
+        h = content_hash(fc.search_text)
+        got = have.get(fc.id)
+        if got is not None and got[0] == h:
+            out[i] = got[1]
+        else:
+            todo.append(i)
+    enc = get_encoder()
+    for s in range(0, len(todo), 64):
+        idx = todo[s : s + 64]
+        vecs = np.asarray(enc.passage([factchecks[i].search_text for i in idx]), dtype=np.float32)
+        out[idx] = vecs
+        store.put_vectors("factcheck", MODEL_ID, [(factchecks[i].id, content_hash(factchecks[i].search_text), vecs[n]) for n, i in enumerate(idx)])
+        if progress is not None:
+            progress(len(idx))
+    return out
+
+
+def load_index(store: Any, progress: Callable[[int], None] | None = None) -> ClaimIndex:
+    fcs = store.list_factchecks()
+    return ClaimIndex(fcs, factcheck_vectors(store, fcs, progress))
+
+
+class ClaimMatchAnalyser:
+    """Pipeline analyser: a signal per (item, fact-check) over the calibrated threshold."""
+
+    name = "claim_match"
+
+    def __init__(self, store: Any, threshold: float | None = None) -> None:
+        self.store = store
+        self.matcher = ClaimMatcher(load_index(store), threshold=threshold)
+        self.rejected = store.rejected_pairs()
+
+    def analyse(self, items: Sequence[Item]) -> list[Signal]:
+        if not len(self.matcher.index):
+            return []
+        queries = [
+            Query(str(it.id), it.full_text, it.lang, {fc for (h, fc) in self.rejected if h == it.content_hash})
+            for it in items
+        ]
+        out: list[Signal] = []
+        for it, matches in zip(items, self.matcher.match(queries, top=3), strict=True):
+            for m in matches:
+                if m.score < self.matcher.threshold:
+                    continue
+                assert it.id is not None
+                out.append(
+                    Signal(
+                        item_id=it.id,
+                        kind="claim_match",
+                        score=m.score,
+                        target_type="factcheck",
+                        target_id=m.factcheck.id,
+                        evidence={**m.as_dict()["why"], "claim": m.factcheck.claim, "rating": m.factcheck.rating},
+                    )
+                )
+        return out
+
+
+@register("claim_match")
+def _factory(ctx: AnalysisContext) -> ClaimMatchAnalyser:
+    return ClaimMatchAnalyser(ctx.store, ctx.options.get("claim_threshold"))

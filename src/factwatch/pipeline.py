@@ -1,0 +1,105 @@
+"""The pipeline: run every analyser over items not yet analysed, store signals, open cases.
+
+Items are taken in batches; for each batch every analyser runs, then the batch's signals,
+cases and the "analysed" marks are written in one transaction, so an interrupted run leaves
+each item either fully analysed or not at all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from factwatch.analysers import REGISTRY, AnalysisContext
+from factwatch.analysers.base import Analyser
+from factwatch.models import Item, Signal
+from factwatch.store import Store
+from factwatch.text.lang import detect_language
+
+# Analyser modules, imported for their @register; order is the order they run in.
+ANALYSER_MODULES = ["claim_match"]
+
+# Signal kind -> case kind.  Signals of other kinds annotate items without opening cases.
+CASE_KINDS = {
+    "claim_match": "claim",
+    "image_match": "claim",
+    "lookalike_domain": "impersonation",
+    "impersonation": "impersonation",
+    "campaign": "campaign",
+}
+
+
+def load_analysers(store: Store, names: Sequence[str] | None = None, options: dict[str, Any] | None = None) -> list[Analyser]:
+    for mod in ANALYSER_MODULES:
+        importlib.import_module(f"factwatch.analysers.{mod}")
+    ctx = AnalysisContext(store=store, options=options or {})
+    chosen = list(names) if names else list(REGISTRY)
+    return [REGISTRY[n](ctx) for n in chosen if n in REGISTRY]
+
+
+@dataclass
+class AnalyseReport:
+    items: int = 0
+    signals: dict[str, int] = field(default_factory=dict)
+    cases_touched: set[int] = field(default_factory=set)
+
+
+def case_title(store: Store, sig: Signal) -> str:
+    ev = sig.evidence
+    if sig.target_type == "factcheck":
+        return str(ev.get("claim") or sig.target_id)
+    return str(ev.get("title") or ev.get("sample_text") or f"{sig.kind}: {sig.target_id}")
+
+
+def prepare(items: Sequence[Item]) -> None:
+    """Fill what analysers rely on: the language of each item."""
+    for it in items:
+        if not it.lang:
+            it.lang = detect_language(it.full_text, default="und")
+
+
+def analyse_batch(store: Store, analysers: Sequence[Analyser], items: Sequence[Item], report: AnalyseReport) -> None:
+    prepare(items)
+    signals: list[Signal] = []
+    for a in analysers:
+        got = a.analyse(items)
+        signals.extend(got)
+        report.signals[a.name] = report.signals.get(a.name, 0) + len(got)
+    from factwatch.store import schema as t
+    from sqlalchemy import update
+
+    with store.engine.begin() as conn:
+        for it in items:  # language detected here is kept
+            conn.execute(update(t.items).where(t.items.c.id == it.id, t.items.c.lang.is_(None)).values(lang=it.lang))
+        store.add_signals(signals, conn)
+        for s in signals:
+            kind = CASE_KINDS.get(s.kind)
+            if kind is None or s.target_type is None or s.target_id is None:
+                continue
+            report.cases_touched.add(store.open_case(kind, s.target_type, s.target_id, case_title(store, s), s.item_id, s.id, conn))
+        store.mark_analysed([it.id for it in items if it.id is not None], conn)
+    report.items += len(items)
+
+
+def analyse_pending(
+    store: Store,
+    batch_size: int = 256,
+    names: Sequence[str] | None = None,
+    options: dict[str, Any] | None = None,
+    progress: Callable[[int], None] | None = None,
+    analysers: Sequence[Analyser] | None = None,
+) -> AnalyseReport:
+    """Analyse every item not yet analysed."""
+    report = AnalyseReport()
+    if store.count_items(unanalysed=True) == 0:
+        return report
+    analysers = list(analysers) if analysers is not None else load_analysers(store, names, options)
+    while True:
+        batch = store.unanalysed_items(limit=batch_size)
+        if not batch:
+            return report
+        analyse_batch(store, analysers, batch, report)
+        if progress is not None:
+            progress(len(batch))

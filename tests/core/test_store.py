@@ -1,0 +1,60 @@
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+
+from factwatch.models import Entity, FactCheck, Item, Signal
+
+
+def test_sqlite_runs_in_wal_mode_with_migrations(store):
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def test_items_are_idempotent_by_native_id_and_content(store):
+    a = Item(source="s", native_id="1", text="Hello world")
+    r = store.add_items([a, Item(source="s", native_id="1", text="changed text")])
+    assert (r.inserted, r.unchanged) == (1, 1)
+    # Same content from another source is stored once too.
+    r = store.add_items([Item(source="other", native_id="9", text="Hello  world")])
+    assert (r.inserted, r.unchanged) == (0, 1)
+    assert store.count_items() == 1
+
+
+def test_factchecks_upsert_updates_and_never_duplicates(store):
+    fc = FactCheck(id="x", claim="A claim", rating="False")
+    assert store.upsert_factchecks([fc]).inserted == 1
+    assert store.upsert_factchecks([fc]).unchanged == 1
+    fc2 = FactCheck(id="x", claim="A claim", rating="Mostly false")
+    assert store.upsert_factchecks([fc2]).updated == 1
+    got = store.list_factchecks()
+    assert len(got) == 1 and got[0].rating == "Mostly false"
+
+
+def test_signals_cases_roundtrip(store):
+    it = Item(source="s", native_id="n1", text="t", published_at=datetime(2026, 1, 1, tzinfo=UTC))
+    store.add_items([it])
+    [sig] = store.add_signals([Signal(item_id=it.id, kind="claim_match", score=0.9, target_type="factcheck", target_id="fc1", evidence={"dense": 0.9})])
+    cid = store.open_case("claim", "factcheck", "fc1", "A claim", it.id, sig.id)
+    assert store.open_case("claim", "factcheck", "fc1", "A claim", it.id, sig.id) == cid
+    case = store.get_case(cid)
+    assert case.item_ids == [it.id] and case.signal_ids == [sig.id] and case.status == "new"
+    # the same signal again updates rather than duplicates
+    store.add_signals([Signal(item_id=it.id, kind="claim_match", score=0.95, target_type="factcheck", target_id="fc1")])
+    assert [s.score for s in store.signals_for_items([it.id])] == [0.95]
+    assert store.get_items([it.id])[0].published_at == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_entities_and_state(store):
+    store.upsert_entities([Entity(id="who", name="WHO", kind="agency", domains=["who.int"])])
+    assert store.list_entities()[0].domains == ["who.int"]
+    store.put_state("x", b"abc")
+    store.put_state("x", b"def")
+    assert store.get_state("x") == b"def"
+    assert store.get_state("missing") is None
+
+
+def test_feedback_pairs(store):
+    store.add_feedback("h1", "fc1", "not_about", "alice")
+    store.add_feedback("h2", "fc1", "confirmed", "alice")
+    assert store.rejected_pairs() == {("h1", "fc1")}
