@@ -13,6 +13,18 @@ def register(app: typer.Typer) -> None:
     group = typer.Typer(help="Evaluation and speed harnesses (figures for the README).", no_args_is_help=True)
     app.add_typer(group, name="bench")
 
+    @group.command("langid")
+    def langid(output: Annotated[str | None, typer.Option("--output", help="Also write the markdown table here.")] = None) -> None:
+        """Language identification accuracy (vi/fr/en) on the shared data."""
+        from pathlib import Path
+
+        from factwatch.bench.langid import run, table
+
+        text = table(run())
+        typer.echo(text)
+        if output:
+            Path(output).write_text(text + "\n")
+
     @group.command("retrieval")
     def retrieval(
         langs: Annotated[str, typer.Option("--langs", help="Comma-separated: en,fr,vi")] = "en,fr,vi",
