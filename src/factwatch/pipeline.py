@@ -60,6 +60,31 @@ def prepare(items: Sequence[Item]) -> None:
             it.lang = detect_language(it.full_text, default="und")
 
 
+def store_signals(store: Store, signals: Sequence[Signal], conn: Any, report: AnalyseReport | None = None) -> None:
+    """Store signals and open (or update) the case each one is about."""
+    store.add_signals(signals, conn)
+    for s in signals:
+        kind = CASE_KINDS.get(s.kind)
+        if kind is None or s.target_type is None or s.target_id is None:
+            continue
+        cid = store.open_case(kind, s.target_type, s.target_id, case_title(store, s), s.item_id, s.id, conn)
+        if report is not None:
+            report.cases_touched.add(cid)
+
+
+def retro_match(store: Store, factcheck_ids: Sequence[str]) -> AnalyseReport:
+    """Past items that repeat these (new or changed) fact-checks get signals and cases."""
+    from factwatch.analysers.claim_match import retro_match as find
+
+    report = AnalyseReport()
+    signals = find(store, factcheck_ids)
+    with store.engine.begin() as conn:
+        store_signals(store, signals, conn, report)
+    report.signals["claim_match"] = len(signals)
+    report.items = len({s.item_id for s in signals})
+    return report
+
+
 def analyse_batch(store: Store, analysers: Sequence[Analyser], items: Sequence[Item], report: AnalyseReport) -> None:
     prepare(items)
     signals: list[Signal] = []
@@ -67,18 +92,14 @@ def analyse_batch(store: Store, analysers: Sequence[Analyser], items: Sequence[I
         got = a.analyse(items)
         signals.extend(got)
         report.signals[a.name] = report.signals.get(a.name, 0) + len(got)
-    from factwatch.store import schema as t
     from sqlalchemy import update
+
+    from factwatch.store import schema as t
 
     with store.engine.begin() as conn:
         for it in items:  # language detected here is kept
             conn.execute(update(t.items).where(t.items.c.id == it.id, t.items.c.lang.is_(None)).values(lang=it.lang))
-        store.add_signals(signals, conn)
-        for s in signals:
-            kind = CASE_KINDS.get(s.kind)
-            if kind is None or s.target_type is None or s.target_id is None:
-                continue
-            report.cases_touched.add(store.open_case(kind, s.target_type, s.target_id, case_title(store, s), s.item_id, s.id, conn))
+        store_signals(store, signals, conn, report)
         store.mark_analysed([it.id for it in items if it.id is not None], conn)
     report.items += len(items)
 

@@ -71,7 +71,17 @@ def test_bad_query_lines_are_rejected_others_matched(loaded, tmp_path):
     assert "q.jsonl:2" in r.stderr and "q.jsonl:3" in r.stderr
 
 
-def test_analyze_opens_cases_and_feedback_suppresses_pair(loaded, store):
+@pytest.fixture
+def sqlite_store(db_path):
+    from factwatch.store import Store
+
+    s = Store.open(db_path)
+    yield s
+    s.close()
+
+
+def test_analyze_opens_cases_and_feedback_suppresses_pair(loaded, sqlite_store):
+    store = sqlite_store
     r = loaded("ingest", str(DATA / "posts.jsonl"))
     assert r.exit_code == 0
     r = loaded("analyze")
@@ -92,3 +102,38 @@ def test_analyze_opens_cases_and_feedback_suppresses_pair(loaded, store):
     store.add_feedback(p2.content_hash, "fc-vi-lemon", "not_about", "reviewer")
     sigs = ClaimMatchAnalyser(store).analyse([p2])
     assert "fc-vi-lemon" not in {s.target_id for s in sigs}
+
+
+def test_retro_matching_finds_past_items_without_reembedding(cli, sqlite_store, tmp_path, monkeypatch):
+    store = sqlite_store
+    # Items are analysed before the fact-check about them exists.
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps({"id": "fc-en-5g", "claim": "5G towers spread the coronavirus", "rating": "False", "lang": "en"}) + "\n")
+    assert cli("factchecks", "import", str(first)).exit_code == 0
+    cli("ingest", str(DATA / "posts.jsonl"))
+    assert cli("analyze").exit_code == 0
+    stored_before = store.get_vectors("query", "multilingual-e5-small")
+    assert stored_before  # analysing stored the posts' vectors
+
+    import factwatch.embed as embed
+
+    class NoQueries:
+        def __init__(self, real):
+            self.real = real
+
+        def query(self, texts):
+            raise AssertionError(f"re-embedded past items: {texts[:1]}")
+
+        def passage(self, texts):
+            return self.real.passage(texts)
+
+    real = embed.get_encoder()
+    monkeypatch.setattr("factwatch.analysers.claim_match.get_encoder", lambda: NoQueries(real))
+    r = cli("factchecks", "import", str(DATA / "factchecks.jsonl"))
+    assert r.exit_code == 0, r.stderr
+    assert "retro-matching" in r.stderr
+    cases = [json.loads(x) for x in cli("cases", "list", "--format", "jsonl").stdout.splitlines()]
+    by_fc = {c["about"]["id"]: c for c in cases}
+    assert {"p1", "p2"} <= set(by_fc["fc-vi-lemon"]["items"])
+    assert "p5" in by_fc["fc-fr-vaccin"]["items"]
+    assert all(s["evidence"].get("retro") for s in by_fc["fc-vi-lemon"]["signals"])

@@ -20,14 +20,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from factwatch.analysers import register
 from factwatch.analysers.base import AnalysisContext
 from factwatch.analysers.lexical import BM25Index
-from factwatch.embed import MODEL_ID, EmbeddingCache, get_encoder
+from factwatch.embed import DIM, MODEL_ID, get_encoder, text_key
 from factwatch.models import FactCheck, Item, Signal
 from factwatch.text.lang import detect_language
 from factwatch.text.normalize import fold, normalize_text
@@ -184,19 +184,49 @@ class Query:
     exclude: set[str] = field(default_factory=set)
 
 
+class Embedder(Protocol):
+    def embed(self, texts: Sequence[str], kind: str = "query") -> np.ndarray: ...
+
+
+class StoreEmbedder:
+    """Query vectors kept in the database by text hash: an item is embedded once, ever
+    (re-analysis and retro-matching read the stored vector)."""
+
+    OWNER = "query"
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def embed(self, texts: Sequence[str], kind: str = "query") -> np.ndarray:
+        keys = [text_key(kind, t) for t in texts]
+        have = self.store.get_vectors_by_ids(self.OWNER, MODEL_ID, sorted(set(keys)))
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        todo = [i for i, k in enumerate(keys) if k not in have]
+        for i, k in enumerate(keys):
+            if k in have:
+                out[i] = have[k]
+        if todo:
+            enc = get_encoder()
+            vecs = np.asarray(enc.query([texts[i] for i in todo]) if kind == "query" else enc.passage([texts[i] for i in todo]), dtype=np.float32)
+            out[todo] = vecs
+            rows = {keys[i]: (keys[i], keys[i], vecs[n]) for n, i in enumerate(todo)}
+            self.store.put_vectors(self.OWNER, MODEL_ID, list(rows.values()))
+        return out
+
+
 class ClaimMatcher:
     """Matches posts against an index; long posts are also matched sentence by sentence."""
 
     name = "claim_match"
 
-    def __init__(self, index: ClaimIndex, cache: EmbeddingCache | None = None, threshold: float | None = None) -> None:
+    def __init__(self, index: ClaimIndex, cache: Embedder | None = None, threshold: float | None = None) -> None:
         self.index = index
         self.cache = cache
         self.threshold = index.ranker.threshold if threshold is None else threshold
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, self.index.vectors.shape[1] if self.index.vectors.size else 384), np.float32)
+            return np.zeros((0, DIM), np.float32)
         if self.cache is not None:
             return self.cache.embed(texts, "query")
         return np.asarray(get_encoder().query(texts), dtype=np.float32)
@@ -262,7 +292,7 @@ class ClaimMatchAnalyser:
 
     def __init__(self, store: Any, threshold: float | None = None) -> None:
         self.store = store
-        self.matcher = ClaimMatcher(load_index(store), threshold=threshold)
+        self.matcher = ClaimMatcher(load_index(store), cache=StoreEmbedder(store), threshold=threshold)
         self.rejected = store.rejected_pairs()
 
     def analyse(self, items: Sequence[Item]) -> list[Signal]:
@@ -294,3 +324,47 @@ class ClaimMatchAnalyser:
 @register("claim_match")
 def _factory(ctx: AnalysisContext) -> ClaimMatchAnalyser:
     return ClaimMatchAnalyser(ctx.store, ctx.options.get("claim_threshold"))
+
+
+RETRO_PREFILTER = 0.80  # dense cosine a stored post must reach to be re-ranked against a new fact-check
+
+
+def retro_match(store: Any, factcheck_ids: Sequence[str], prefilter: float = RETRO_PREFILTER) -> list[Signal]:
+    """Find past items that repeat newly imported or published fact-checks.
+
+    Stored query vectors (never re-embedded) are compared with the new fact-checks' vectors; the
+    posts that come close are re-ranked against the whole base, and matches to a new fact-check
+    over the threshold become signals (returned; the caller stores them and opens cases)."""
+    wanted = set(factcheck_ids)
+    if not wanted or store.count_items() == 0:
+        return []
+    index = load_index(store)
+    pos = [i for i, fc in enumerate(index.factchecks) if fc.id in wanted]
+    if not pos:
+        return []
+    new_vecs = index.vectors[pos]
+    close: set[str] = set()
+    for keys, mat in store.iter_vectors(StoreEmbedder.OWNER, MODEL_ID):
+        sims = mat @ new_vecs.T
+        close.update(k for k, s in zip(keys, sims.max(axis=1), strict=True) if s >= prefilter)
+    if not close:
+        return []
+    matcher = ClaimMatcher(index, cache=StoreEmbedder(store))
+    candidates = []
+    for it in store.iter_items():
+        clean = clean_post(it.full_text) or it.full_text
+        if text_key("query", clean) in close or any(text_key("query", s) in close for s in split_sentences(clean, it.lang)):
+            candidates.append(it)
+    rejected = store.rejected_pairs()
+    out: list[Signal] = []
+    queries = [Query(str(it.id), it.full_text, it.lang, {fc for (h, fc) in rejected if h == it.content_hash}) for it in candidates]
+    for it, matches in zip(candidates, matcher.match(queries, top=5), strict=True):
+        for m in matches:
+            if m.factcheck.id in wanted and m.score >= matcher.threshold and it.id is not None:
+                out.append(
+                    Signal(
+                        item_id=it.id, kind="claim_match", score=m.score, target_type="factcheck", target_id=m.factcheck.id,
+                        evidence={**m.as_dict()["why"], "claim": m.factcheck.claim, "rating": m.factcheck.rating, "retro": True},
+                    )
+                )
+    return out

@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
     def import_(
         files: Annotated[list[str], typer.Argument(help="JSONL, CSV, ClaimReview JSON-LD or HTML, Fact Check Tools JSON.")],
         no_embed: Annotated[bool, typer.Option("--no-embed", help="Skip computing vectors now (done at first match).")] = False,
+        retro: Annotated[bool, typer.Option("--retro/--no-retro", help="Match stored past items against new fact-checks.")] = True,
     ) -> None:
         """Import fact-checks; re-importing updates, never duplicates."""
         from pathlib import Path
@@ -42,16 +43,23 @@ def register(app: typer.Typer) -> None:
             total.inserted += res.inserted
             total.updated += res.updated
             total.unchanged += res.unchanged
+            total.changed_ids.extend(res.changed_ids)
         if not no_embed:
             from factwatch.analysers.claim_match import factcheck_vectors
 
             fcs = store.list_factchecks()
             with progress_bar("embedding fact-checks", len(fcs)) as advance:
                 factcheck_vectors(store, fcs, advance)
+        retro_note = ""
+        if retro and not no_embed and total.changed_ids and store.count_items() > 0:
+            from factwatch.pipeline import retro_match
+
+            rep = retro_match(store, total.changed_ids)
+            retro_note = f"; retro-matching: {rep.signals.get('claim_match', 0)} past items matched, {len(rep.cases_touched)} cases opened or updated"
         store.close()
         err_console.print(
             f"fact-checks: {total.inserted} imported, {total.updated} updated, "
-            f"{total.unchanged} unchanged, {len(rej)} rejected"
+            f"{total.unchanged} unchanged, {len(rej)} rejected{retro_note}"
         )
         raise typer.Exit(EXIT_REJECTED if len(rej) else EXIT_OK)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ class UpsertResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    changed_ids: list[str] = field(default_factory=list)  # inserted or updated records
 
 
 def _aware(dt: datetime | None) -> datetime | None:
@@ -223,11 +224,13 @@ class Store:
                 if old is None:
                     conn.execute(insert(t.factchecks).values(id=fc.id, created_at=now, **values))
                     res.inserted += 1
+                    res.changed_ids.append(fc.id)
                 elif old[0] != h or values["appearances"] or values["extra"]:
                     if old[0] == h:
                         res.unchanged += 1
                     else:
                         res.updated += 1
+                        res.changed_ids.append(fc.id)
                     conn.execute(update(t.factchecks).where(t.factchecks.c.id == fc.id).values(**values))
                 else:
                     res.unchanged += 1
@@ -276,6 +279,36 @@ class Store:
             ):
                 out[r.owner_id] = (r.text_hash, np.frombuffer(r.vector, dtype="<f4"))
         return out
+
+    def get_vectors_by_ids(self, owner_type: str, model: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                for r in conn.execute(
+                    select(t.embeddings.c.owner_id, t.embeddings.c.vector).where(
+                        t.embeddings.c.owner_type == owner_type,
+                        t.embeddings.c.model == model,
+                        t.embeddings.c.owner_id.in_(list(ids[i : i + 500])),
+                    )
+                ):
+                    out[r.owner_id] = np.frombuffer(r.vector, dtype="<f4")
+        return out
+
+    def iter_vectors(self, owner_type: str, model: str, batch: int = 5000) -> Iterator[tuple[list[str], np.ndarray]]:
+        """All stored vectors of an owner type, in chunks of (ids, matrix)."""
+        last = ""
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(t.embeddings.c.owner_id, t.embeddings.c.vector)
+                    .where(t.embeddings.c.owner_type == owner_type, t.embeddings.c.model == model, t.embeddings.c.owner_id > last)
+                    .order_by(t.embeddings.c.owner_id)
+                    .limit(batch)
+                ).all()
+            if not rows:
+                return
+            yield [r.owner_id for r in rows], np.vstack([np.frombuffer(r.vector, dtype="<f4") for r in rows])
+            last = rows[-1].owner_id
 
     def put_vectors(self, owner_type: str, model: str, rows: Sequence[tuple[str, str, np.ndarray]]) -> None:
         """Store ``(owner_id, text_hash, vector)`` rows, replacing older ones."""
