@@ -26,6 +26,7 @@ import numpy as np
 
 from factwatch.analysers import register
 from factwatch.analysers.base import AnalysisContext
+from factwatch.analysers.dense import DenseIndex
 from factwatch.analysers.lexical import BM25Index
 from factwatch.embed import DIM, MODEL_ID, get_encoder, text_key
 from factwatch.models import FactCheck, Item, Signal
@@ -119,7 +120,7 @@ class ClaimIndex:
 
     def __init__(self, factchecks: Sequence[FactCheck], vectors: np.ndarray, ranker: Ranker | None = None) -> None:
         self.factchecks = list(factchecks)
-        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.dense = DenseIndex(vectors)
         self.lexical = BM25Index([tokenize(fc.search_text, fc.lang) for fc in self.factchecks])
         self.ranker = ranker or Ranker.load()
         self._numbers = [_numbers(fc.search_text) for fc in self.factchecks]
@@ -131,15 +132,17 @@ class ClaimIndex:
 
     def features(self, text: str, lang: str | None, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
         """Candidate indices and their feature rows, dense and lexical scores, shared tokens."""
-        dense = self.vectors @ qvec if len(self) else np.zeros(0, dtype=np.float32)
         toks = tokenize(text, lang)
         lex_raw = self.lexical.scores(toks)
         lex = lex_raw / (self.lexical.max_score(toks) + 1e-6)
         k = min(CANDIDATES, len(self))
         if k == 0:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, np.zeros((0, len(FEATURES)), np.float32), dense, lex, []
-        cand = np.unique(np.concatenate([np.argpartition(-dense, k - 1)[:k], np.argpartition(-lex, k - 1)[:k]]))
+            return empty, np.zeros((0, len(FEATURES)), np.float32), np.zeros(0, np.float32), lex, []
+        dense_top, _ = self.dense.search(qvec, k)
+        cand = np.unique(np.concatenate([dense_top, np.argpartition(-lex, k - 1)[:k]]))
+        dense = np.zeros(len(self), dtype=np.float32)
+        dense[cand] = self.dense.score(qvec, cand)
         qn, qnames = _numbers(text), _names(text)
         shared: list[list[str]] = []
         rows = np.zeros((len(cand), len(FEATURES)), dtype=np.float32)
@@ -338,11 +341,13 @@ def retro_match(store: Any, factcheck_ids: Sequence[str], prefilter: float = RET
     wanted = set(factcheck_ids)
     if not wanted or store.count_items() == 0:
         return []
-    index = load_index(store)
-    pos = [i for i, fc in enumerate(index.factchecks) if fc.id in wanted]
+    fcs = store.list_factchecks()
+    vecs = factcheck_vectors(store, fcs)
+    index = ClaimIndex(fcs, vecs)
+    pos = [i for i, fc in enumerate(fcs) if fc.id in wanted]
     if not pos:
         return []
-    new_vecs = index.vectors[pos]
+    new_vecs = vecs[pos]
     close: set[str] = set()
     for keys, mat in store.iter_vectors(StoreEmbedder.OWNER, MODEL_ID):
         sims = mat @ new_vecs.T

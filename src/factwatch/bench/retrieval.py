@@ -132,3 +132,156 @@ def evaluate(index: ClaimIndex, cache: EmbeddingCache, langs: Sequence[str] = ("
         m["posts_per_s_cached"] = len(posts) / dt
         out[lang] = m
     return out
+
+
+# ---------------------------------------------------------------- side by side and ablations
+
+
+def rank_bm25s(
+    fcs: Sequence[FactCheck], posts: Sequence[dict[str, Any]], k: int = 10
+) -> dict[str, list[str]]:
+    """The plain baseline: bm25s with its own English tokeniser and stop words, raw post text."""
+    import bm25s
+
+    corpus = [fc.search_text for fc in fcs]
+    retriever = bm25s.BM25()
+    retriever.index(
+        bm25s.tokenize(corpus, stopwords="en", show_progress=False), show_progress=False
+    )
+    q = bm25s.tokenize([p["text"] for p in posts], stopwords="en", show_progress=False)
+    docs, _scores = retriever.retrieve(q, k=k, show_progress=False, n_threads=1)
+    return {p["id"]: [fcs[int(i)].id for i in row] for p, row in zip(posts, docs, strict=True)}
+
+
+def rank_dense(
+    fcs: Sequence[FactCheck],
+    fc_vecs: np.ndarray,
+    qvecs: np.ndarray,
+    posts: Sequence[dict[str, Any]],
+    k: int = 10,
+) -> dict[str, list[str]]:
+    """multilingual-e5-small alone, brute force cosine."""
+    sims = qvecs @ fc_vecs.T
+    top = np.argsort(-sims, axis=1)[:, :k]
+    return {p["id"]: [fcs[int(i)].id for i in row] for p, row in zip(posts, top, strict=True)}
+
+
+def rank_lexical(
+    index: ClaimIndex, posts: Sequence[dict[str, Any]], clean: bool = True, k: int = 10
+) -> dict[str, list[str]]:
+    from factwatch.text.tokens import tokenize
+
+    out = {}
+    for p in posts:
+        text = clean_post(p["text"]) if clean else p["text"]
+        s = index.lexical.scores(tokenize(text, p.get("lang")))
+        out[p["id"]] = [index.factchecks[int(i)].id for i in np.argsort(-s)[:k]]
+    return out
+
+
+def rank_with(
+    index: ClaimIndex, cache: EmbeddingCache, posts: Sequence[dict[str, Any]], k: int = 10
+) -> dict[str, list[str]]:
+    matcher = ClaimMatcher(index, cache=cache)
+    res = matcher.match([Query(p["id"], p["text"], p.get("lang")) for p in posts], top=k)
+    return {p["id"]: [m.factcheck.id for m in ms] for p, ms in zip(posts, res, strict=True)}
+
+
+def masked_ranker(index: ClaimIndex, cache: EmbeddingCache, keep: Sequence[str]) -> Ranker:
+    """A ranker retrained on train with only the ``keep`` features (the others zeroed)."""
+    full = FEATURES
+    mask = np.array([f in keep for f in full], dtype=np.float32)
+    orig = index.features
+
+    def masked(text, lang, qvec):  # type: ignore[no-untyped-def]
+        cand, rows, d, lx, sh = orig(text, lang, qvec)
+        return cand, rows * mask, d, lx, sh
+
+    index.features = masked  # type: ignore[method-assign]
+    try:
+        return train_ranker(index, cache)
+    finally:
+        index.features = orig  # type: ignore[method-assign]
+
+
+def side_by_side(
+    langs: Sequence[str] = ("en", "fr", "vi"),
+    ablations: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """One run: bm25s, e5 brute force, factwatch (and ablations): MAP@5 / MRR / S@10 per language,
+    posts/s (embedding cached, so ranking cost only) and ratios.  Returns (markdown, raw)."""
+    cache = EmbeddingCache()
+    fcs = load_factchecks()
+    fc_vecs = fc_vectors(cache, fcs, progress)
+    qrels = load_qrels(clef_dir() / "dev-qrels.tsv")
+    index = ClaimIndex(fcs, fc_vecs)
+    posts_by_lang = {lang: load_jsonl(clef_dir() / LANG_FILES[lang]) for lang in langs}
+    systems: dict[str, Callable[[list[dict[str, Any]]], dict[str, list[str]]]] = {
+        "BM25 (bm25s, raw text)": lambda ps: rank_bm25s(fcs, ps),
+        "multilingual-e5-small brute force (raw text)": lambda ps: rank_dense(
+            fcs, fc_vecs, cache.embed([p["text"] for p in ps], "query"), ps
+        ),
+    }
+    if ablations:
+        systems["BM25 folded + vi bigrams, cleaned query (factwatch lexical)"] = lambda ps: (
+            rank_lexical(index, ps)
+        )
+        systems["e5 brute force, cleaned query"] = lambda ps: rank_dense(
+            fcs, fc_vecs, cache.embed([clean_post(p["text"]) for p in ps], "query"), ps
+        )
+        for label, keep in [
+            ("factwatch re-ranker: dense features only", ("dense", "dense_gap")),
+            ("factwatch re-ranker: dense + lexical", ("dense", "dense_gap", "lex", "lex_gap")),
+        ]:
+            r = masked_ranker(index, cache, keep)
+            idx = ClaimIndex.__new__(ClaimIndex)
+            idx.__dict__.update(index.__dict__)
+            idx.ranker = r
+            mask = np.array([f in keep for f in FEATURES], dtype=np.float32)
+            orig = index.features
+
+            def feats(text, lang, qvec, _orig=orig, _mask=mask):  # type: ignore[no-untyped-def]
+                cand, rows, d, lx, sh = _orig(text, lang, qvec)
+                return cand, rows * _mask, d, lx, sh
+
+            idx.features = feats  # type: ignore[method-assign]
+            systems[label] = lambda ps, _idx=idx: rank_with(_idx, cache, ps)
+    systems["factwatch (all features)"] = lambda ps: rank_with(index, cache, ps)
+    raw: dict[str, Any] = {}
+    for name, fn in systems.items():
+        raw[name] = {}
+        for lang, ps in posts_by_lang.items():
+            cache.embed([p["text"] for p in ps], "query")  # warm: timing is ranking, not embedding
+            t0 = time.perf_counter()
+            ranking = fn(ps)
+            dt = time.perf_counter() - t0
+            m = metrics(ranking, qrels)
+            m["posts_per_s"] = len(ps) / dt
+            raw[name][lang] = m
+    lines = [
+        "| system | "
+        + " | ".join(f"{lang} MAP@5 / MRR / S@10" for lang in langs)
+        + " | posts/s (en, vectors cached) |",
+        "|---|" + "---|" * (len(langs) + 1),
+    ]
+    for name, per in raw.items():
+        cells = [
+            f"{per[lang]['MAP@5']:.3f} / {per[lang]['MRR']:.3f} / {per[lang]['S@10']:.3f}"
+            for lang in langs
+        ]
+        lines.append(
+            f"| {name} | " + " | ".join(cells) + f" | {per[langs[0]]['posts_per_s']:.0f} |"
+        )
+    base = raw["BM25 (bm25s, raw text)"]
+    fw = raw["factwatch (all features)"]
+    dense = raw["multilingual-e5-small brute force (raw text)"]
+    lines.append("")
+    lines.append(
+        "Ratios (factwatch / BM25, factwatch / e5) of MAP@5: "
+        + ", ".join(
+            f"{lang} {fw[lang]['MAP@5'] / max(base[lang]['MAP@5'], 1e-9):.2f} / {fw[lang]['MAP@5'] / max(dense[lang]['MAP@5'], 1e-9):.2f}"
+            for lang in langs
+        )
+    )
+    return "\n".join(lines), raw
