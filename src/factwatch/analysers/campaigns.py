@@ -25,15 +25,18 @@ Method (after CooRnet and the coordination-network-toolkit's co-link / co-text w
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import io
 import json
 import math
 import re
+import time
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -48,6 +51,7 @@ from factwatch.models import Item, Signal
 STATE_NAME = "campaigns"
 DEFAULT_WINDOW = 60.0
 MAX_REDIRECTS = 1_000_000
+SMALL_INDEX = 20_000  # documents: below this the state is saved after every batch
 
 # ---------------------------------------------------------------------------------------- URLs
 SHORTENERS = frozenset(
@@ -189,6 +193,7 @@ class Burst:
     key: str
     posts: list[int]  # indices into the post list
     significance: float  # -log10 p
+    strict: bool = True  # passed min_significance (relaxed bursts only extend a campaign)
 
 
 @dataclass
@@ -198,8 +203,12 @@ class Params:
     min_burst_accounts: int = 3
     min_significance: float = 8.0
     background: float = 3600.0
+    local_background: float = 600.0
     account_overlap: float = 0.5
     text_merge: float = 0.3
+    relaxed_significance: float = 4.0  # further bursts of a campaign's own content
+    early_significance: float = 16.0  # streaming: before the background after a burst is seen
+    absorb_similarity: float = 0.3  # word Jaccard for a nearby post to join a campaign
 
 
 @dataclass
@@ -208,14 +217,23 @@ class Campaign:
     bursts: list[Burst] = field(default_factory=list)
 
 
-def find_bursts(times: np.ndarray, accounts: Sequence[str], key: str, p: Params) -> list[Burst]:
-    """Coordinated bursts of one content key (``times`` sorted ascending)."""
+def find_bursts(
+    times: np.ndarray, accounts: Sequence[str], key: str, p: Params, now: float | None = None
+) -> list[Burst]:
+    """Coordinated bursts of one content key (``times`` sorted ascending).
+
+    ``now`` (streaming): a window whose background period after it has not fully elapsed is judged
+    on the background seen so far and must reach ``early_significance``; it is judged again, with
+    the normal threshold, once ``now`` has passed its end plus ``background``.
+    """
     n = len(times)
     if n < p.min_burst_accounts or len(set(accounts)) < p.min_burst_accounts:
         return []
     end = np.searchsorted(times, times + p.window, side="right")  # window [t_i, t_i + W]
     lo = np.searchsorted(times, times - p.background, side="left")
     hi = np.searchsorted(times, times + p.window + p.background, side="right")
+    lo_l = np.searchsorted(times, times - p.local_background, side="left")
+    hi_l = np.searchsorted(times, times + p.window + p.local_background, side="right")
     starts = np.nonzero(end - np.arange(n) >= p.min_burst_accounts)[0]
     flagged: list[tuple[int, int, float]] = []
     for i in starts.tolist():
@@ -224,10 +242,22 @@ def find_bursts(times: np.ndarray, accounts: Sequence[str], key: str, p: Params)
         if c < p.min_burst_accounts:
             continue
         bg = int(hi[i] - lo[i]) - (j - i)
+        t = float(times[i])
+        before = i - int(lo_l[i])  # posts in the minutes before the window
+        after = int(hi_l[i]) - j  # ... and after it
+        threshold = p.min_significance
         span = 2 * p.background
-        rate = (bg + 1) / span
+        span_after = p.local_background
+        if now is not None and t + p.window + p.background > now:
+            threshold = max(p.early_significance, p.min_significance)
+            seen_after = max(0.0, now - t - p.window)
+            span = max(p.window, p.background + min(p.background, seen_after))
+            span_after = max(p.window, min(p.local_background, seen_after))
+        # the larger of the hour-scale rate and the rate just before or just after the window: an
+        # organic story that takes off keeps being posted after its first minute, a burst does not
+        rate = max((bg + 1) / span, before / p.local_background, after / span_after)
         sig = -poisson_log10_sf(c, rate * p.window)
-        if sig >= p.min_significance:
+        if sig >= threshold:
             flagged.append((i, j, sig))
     bursts: list[Burst] = []
     cur: list[Any] | None = None  # [start, end (exclusive), significance]
@@ -282,6 +312,7 @@ class CampaignDetector:
         for i, ks in enumerate(keys):
             for k in ks:
                 by_key[k].append(i)
+        sorted_keys: dict[str, tuple[list[int], np.ndarray, list[str]]] = {}
         bursts: list[Burst] = []
         for key, idxs in by_key.items():
             if len(idxs) < self.p.min_burst_accounts:
@@ -289,13 +320,79 @@ class CampaignDetector:
             idxs.sort(key=lambda i: posts[i].ts)
             times = np.array([posts[i].ts for i in idxs], dtype=np.float64)
             accs = [posts[i].author for i in idxs]
+            sorted_keys[key] = (idxs, times, accs)
             for b in find_bursts(times, accs, key, self.p):
                 b.posts = [idxs[j] for j in b.posts]
                 bursts.append(b)
-        return self._campaigns(posts, bursts)
+        # a campaign's own content (text cluster or link) coming back in a smaller burst
+        relaxed = replace(
+            self.p, min_significance=min(self.p.relaxed_significance, self.p.min_significance)
+        )
+        again = {k for b in bursts for i in b.posts for k in keys[i]}
+        for key in sorted(again):
+            if key not in sorted_keys:
+                continue
+            idxs, times, accs = sorted_keys[key]
+            strict_sets = [set(b.posts) for b in bursts if b.key == key]
+            for b in find_bursts(times, accs, key, relaxed):
+                b.posts = [idxs[j] for j in b.posts]
+                b.strict = False
+                if not any(set(b.posts) <= ss for ss in strict_sets):
+                    bursts.append(b)
+        groups = self._group(posts, bursts)
+        groups = self._absorb(posts, groups)
+        return self._finish(posts, groups)
+
+    def _absorb(
+        self, posts: Sequence[Post], groups: list[tuple[list[int], list[Burst]]]
+    ) -> list[tuple[list[int], list[Burst]]]:
+        """Add posts made near a campaign's bursts whose words are like a member's (rewritten copies)."""
+        if not groups or self.p.absorb_similarity >= 1:
+            return groups
+        order = sorted(range(len(posts)), key=lambda i: posts[i].ts)
+        times = np.array([posts[i].ts for i in order], dtype=np.float64)
+        taken = {i for members, _ in groups for i in members}
+        tok = self.index.tokenizer
+        words: dict[int, frozenset[str]] = {}
+
+        def ws(i: int) -> frozenset[str]:
+            w = words.get(i)
+            if w is None:
+                w = words[i] = frozenset(tok.words(posts[i].text))
+            return w
+
+        out = []
+        for members, bs in groups:
+            extra: list[int] = []
+            for b in bs:
+                ts = [posts[i].ts for i in b.posts]
+                lo = int(np.searchsorted(times, min(ts) - self.p.window, side="left"))
+                hi = int(np.searchsorted(times, max(ts) + self.p.window, side="right"))
+                if hi - lo > 5000:  # a very busy minute: do not scan it
+                    continue
+                member_sets = [m for m in (ws(i) for i in b.posts[:100]) if len(m) >= 3]
+                for k in range(lo, hi):
+                    i = order[k]
+                    if i in taken:
+                        continue
+                    w = ws(i)
+                    if len(w) < 3:
+                        continue
+                    best = max((len(w & m) / len(w | m) for m in member_sets), default=0.0)
+                    if best >= self.p.absorb_similarity:
+                        extra.append(i)
+                        taken.add(i)
+            if extra:
+                members = sorted(
+                    set(members) | set(extra), key=lambda i: (posts[i].ts, posts[i].id)
+                )
+            out.append((members, bs))
+        return out
 
     # -------------------------------------------------------------------- grouping
-    def _campaigns(self, posts: Sequence[Post], bursts: list[Burst]) -> list[dict[str, Any]]:
+    def _group(
+        self, posts: Sequence[Post], bursts: list[Burst], require_strict: bool = True
+    ) -> list[tuple[list[int], list[Burst]]]:
         nb = len(bursts)
         parent = list(range(nb))
 
@@ -322,8 +419,8 @@ class CampaignDetector:
         accs = [frozenset(posts[i].author for i in b.posts) for b in bursts]
         by_acc: dict[str, list[int]] = defaultdict(list)
         for bi, a in enumerate(accs):
-            for x in a:
-                by_acc[x].append(bi)
+            for acc in a:
+                by_acc[acc].append(bi)
         pair_shared: dict[tuple[int, int], int] = defaultdict(int)
         for lst in by_acc.values():
             if len(lst) > 200:  # a hub account: do not let it glue everything
@@ -357,16 +454,46 @@ class CampaignDetector:
             groups[find(bi)].append(bi)
         out = []
         for bis in groups.values():
+            if require_strict and not any(bursts[bi].strict for bi in bis):
+                continue
             members = sorted(
                 {i for bi in bis for i in bursts[bi].posts},
                 key=lambda i: (posts[i].ts, posts[i].id),
             )
-            accounts = sorted({posts[i].author for i in members})
-            if len(accounts) < self.p.min_accounts:
+            out.append((members, [bursts[bi] for bi in bis]))
+        return out
+
+    def _finish(
+        self, posts: Sequence[Post], groups: list[tuple[list[int], list[Burst]]]
+    ) -> list[dict[str, Any]]:
+        out = []
+        for members, bs in groups:
+            if len({posts[i].author for i in members}) < self.p.min_accounts:
                 continue
-            out.append(self._describe(posts, members, [bursts[bi] for bi in bis]))
+            out.append(self._describe(posts, members, bs))
         out.sort(key=lambda c: (c["first_seen"], c["campaign_id"]))
         return out
+
+    def _campaigns(self, posts: Sequence[Post], bursts: list[Burst]) -> list[dict[str, Any]]:
+        return self._finish(posts, self._group(posts, bursts))
+
+    def _sample_text(self, texts: list[str]) -> str:
+        """The text most copies agree with: the one sharing most words with the others."""
+        tok = self.index.tokenizer
+        sets = [set(tok.words(t)) for t in texts]
+        counts: dict[str, int] = defaultdict(int)
+        for ws in sets:
+            for w in ws:
+                counts[w] += 1
+        best = max(
+            range(len(texts)),
+            key=lambda i: (
+                sum(counts[w] for w in sets[i]) / (1 + len(sets[i])) ** 0.5,
+                -len(texts[i]),
+            ),
+            default=0,
+        )
+        return texts[best] if texts else ""
 
     def _describe(
         self, posts: Sequence[Post], members: list[int], bursts: list[Burst]
@@ -388,9 +515,7 @@ class CampaignDetector:
         density = len(edges) / (na * (na - 1) / 2) if na > 1 else 0.0
         first = posts[members[0]]
         cid = "camp-" + hashlib.sha1(f"{first.author}\x1f{first.id}".encode()).hexdigest()[:12]
-        sample = max(
-            (posts[i].text for i in members[:50]), key=lambda t: (len(t) > 0, -abs(len(t) - 140))
-        )
+        sample = self._sample_text([posts[i].text for i in members[:200]])
         return {
             "campaign_id": cid,
             "post_ids": [posts[i].id for i in members],
@@ -437,8 +562,17 @@ class CampaignsAnalyser:
     name = "campaigns"
 
     def __init__(
-        self, store: Any = None, params: Params | None = None, buffer_seconds: float = 4 * 3600.0
+        self,
+        store: Any = None,
+        params: Params | None = None,
+        buffer_seconds: float = 4 * 3600.0,
+        campaign_ttl: float = 90 * 86400.0,
+        save_interval: float = 60.0,
     ) -> None:
+        self.campaign_ttl = campaign_ttl
+        self.save_interval = save_interval
+        self._dirty = False
+        self._last_save = time.monotonic()
         self.store = store
         self.p = params or Params()
         self.buffer_seconds = buffer_seconds
@@ -451,6 +585,9 @@ class CampaignsAnalyser:
         ] = {}  # id -> {"accounts", "item_ids", "urls", ...}
         self.item_campaign: dict[int, str] = {}
         self.redirects: dict[str, str] = {}  # short link -> destination, learned from item.extra
+        self.campaign_keys: dict[str, str] = {}  # content key (text cluster, link) -> campaign
+        self.pending: dict[str, float] = {}  # key -> when its latest posts can be judged in full
+        self.latest = 0.0  # newest post time seen
         if store is not None:
             data = store.get_state(STATE_NAME)
             if data:
@@ -465,6 +602,9 @@ class CampaignsAnalyser:
         self.campaigns = st["campaigns"]
         self.item_campaign = {int(k): v for k, v in st["item_campaign"].items()}
         self.redirects = dict(st.get("redirects", {}))
+        self.campaign_keys = dict(st.get("campaign_keys", {}))
+        self.pending = {k: float(v) for k, v in st.get("pending", {}).items()}
+        self.latest = float(st.get("latest", 0.0))
 
     def to_bytes(self) -> bytes:
         st = {
@@ -481,8 +621,27 @@ class CampaignsAnalyser:
         return buf.getvalue()
 
     def save(self) -> None:
+        """Write the state to the store now."""
         if self.store is not None:
             self.store.put_state(STATE_NAME, self.to_bytes())
+        self._dirty = False
+        self._last_save = time.monotonic()
+
+    def maybe_save(self) -> None:
+        """Save after a batch: always while the index is small, else at most every ``save_interval``
+        seconds (the rest is written at exit); a big index costs ~400 bytes a post to write."""
+        self._dirty = True
+        if (
+            self.index.n_docs <= SMALL_INDEX
+            or time.monotonic() - self._last_save >= self.save_interval
+        ):
+            self.save()
+
+    def flush(self) -> None:
+        """Save unsaved state (registered with ``atexit``)."""
+        if self._dirty:
+            with contextlib.suppress(Exception):
+                self.save()
 
     # ---------------------------------------------------------------- analysis
     def analyse(self, items: Sequence[Item]) -> list[Signal]:
@@ -490,12 +649,14 @@ class CampaignsAnalyser:
         if not items:
             return []
         res = self.index.add([it.full_text for it in items])
-        learned = redirects_from({**(it.extra or {}), "url": it.url} for it in items if it.url and it.extra)
+        learned = redirects_from(
+            {**(it.extra or {}), "url": it.url} for it in items if it.url and it.extra
+        )
         if len(self.redirects) + len(learned) > MAX_REDIRECTS:
             self.redirects.clear()
         self.redirects.update(learned)
         touched: set[str] = set()
-        latest = max((x[0] for buf in self.buffers.values() for x in buf[-1:]), default=0.0)
+        latest = self.latest
         for k, it in enumerate(items):
             ts = (it.published_at or datetime.now(UTC)).timestamp()
             latest = max(latest, ts)
@@ -509,8 +670,11 @@ class CampaignsAnalyser:
                     seen.add(c)
                     keys.append("u:" + c)
             for key in keys:
+                due = ts + self.p.window + self.p.background
+                if due > self.pending.get(key, 0.0):
+                    self.pending[key] = due
                 self.buffers.setdefault(key, []).append(
-                    (ts, it.author or f"item:{it.id}", int(it.id), it.full_text[:300])
+                    (ts, it.author or f"item:{it.id}", int(it.id or 0), it.full_text[:300])
                 )
                 touched.add(key)
         # clusters merged: move buffers under their canonical key
@@ -522,7 +686,14 @@ class CampaignsAnalyser:
                     if key in touched:
                         touched.discard(key)
                         touched.add(root)
-        signals = self._detect(touched)
+        # keys whose background period has now elapsed are judged again with the normal threshold
+        for key in [k for k, due in self.pending.items() if due <= latest]:
+            del self.pending[key]
+            if key in self.buffers:
+                touched.add(key)
+        self.latest = latest
+        signals = self._detect(touched, latest)
+        self._prune(latest)
         # evict old posts (after detection, so a late batch is still examined)
         horizon = latest - self.buffer_seconds
         for key in list(self.buffers):
@@ -531,10 +702,10 @@ class CampaignsAnalyser:
                 self.buffers[key] = buf
             else:
                 del self.buffers[key]
-        self.save()
+        self.maybe_save()
         return signals
 
-    def _detect(self, touched: set[str]) -> list[Signal]:
+    def _detect(self, touched: set[str], now: float) -> list[Signal]:
         posts: list[Post] = []
         bursts: list[Burst] = []
         for key in touched:
@@ -546,7 +717,21 @@ class CampaignsAnalyser:
                 Post(id=str(x[2]), text=x[3], author=x[1], ts=x[0], item_id=x[2]) for x in buf
             )
             times = np.array([x[0] for x in buf])
-            for b in find_bursts(times, [x[1] for x in buf], key, self.p):
+            # content already part of a known campaign: a smaller burst of it is enough
+            known = key in self.campaign_keys or any(x[2] in self.item_campaign for x in buf)
+            params = (
+                replace(
+                    self.p,
+                    min_significance=min(self.p.min_significance, self.p.relaxed_significance),
+                )
+                if known
+                else self.p
+            )
+            for b in find_bursts(times, [x[1] for x in buf], key, params, now):
+                if known:
+                    done = float(times[b.posts[-1]]) + self.p.window + self.p.background <= now
+                    need = self.p.min_significance if done else self.p.early_significance
+                    b.strict = b.significance >= need
                 b.posts = [base + j for j in b.posts]
                 bursts.append(b)
         if not bursts:
@@ -558,11 +743,25 @@ class CampaignsAnalyser:
             first_of.setdefault(int(p.item_id or 0), i)
         for b in bursts:
             b.posts = sorted({first_of[int(posts[i].item_id or 0)] for i in b.posts})
-        found = det._campaigns(posts, bursts)
+        groups = det._group(posts, bursts, require_strict=False)
+        # a group of weaker bursts only continues a known campaign with the same accounts
+        groups = [
+            (m, bs)
+            for m, bs in groups
+            if any(b.strict for b in bs) or self._continues(posts, m, bs)
+        ]
+        found = det._finish(posts, groups)
+        item_keys: dict[int, set[str]] = defaultdict(set)
+        for b in bursts:
+            for i in b.posts:
+                item_keys[int(posts[i].item_id or 0)].add(b.key)
         signals: list[Signal] = []
         for c in found:
             item_ids = [int(x) for x in c["post_ids"]]
             cid = self._campaign_id(c, item_ids)
+            for iid in item_ids:
+                for k in item_keys.get(iid, ()):
+                    self.campaign_keys[k] = cid
             camp = self.campaigns[cid]
             if len(camp["accounts"]) < self.p.min_accounts:
                 continue
@@ -590,6 +789,35 @@ class CampaignsAnalyser:
                     )
                 )
         return signals
+
+    def _continues(self, posts: list[Post], members: list[int], bursts: list[Burst]) -> bool:
+        accs = {posts[i].author for i in members}
+        cids = {self.campaign_keys[b.key] for b in bursts if b.key in self.campaign_keys}
+        cids |= {
+            self.item_campaign[int(posts[i].item_id or 0)]
+            for i in members
+            if int(posts[i].item_id or 0) in self.item_campaign
+        }
+        for cid in cids:
+            known = set(self.campaigns.get(cid, {}).get("accounts", []))
+            shared = len(accs & known)
+            if (
+                shared >= 2
+                and shared / max(1, min(len(accs), len(known))) >= self.p.account_overlap
+            ):
+                return True
+        return False
+
+    def _prune(self, latest: float) -> None:
+        """Forget campaigns not seen for ``campaign_ttl`` seconds (bounded state)."""
+        cutoff = _iso(latest - self.campaign_ttl)
+        gone = {c for c, camp in self.campaigns.items() if camp["last_seen"] < cutoff}
+        for cid in gone:
+            for iid in self.campaigns.pop(cid)["item_ids"]:
+                if self.item_campaign.get(iid) == cid:
+                    del self.item_campaign[iid]
+        if gone:
+            self.campaign_keys = {k: c for k, c in self.campaign_keys.items() if c not in gone}
 
     def _campaign_id(self, c: dict[str, Any], item_ids: list[int]) -> str:
         """The existing campaign this group continues (shared items or accounts), else a new one."""
@@ -635,4 +863,12 @@ def make_campaigns(context: AnalysisContext) -> CampaignsAnalyser:
         window=float(opts.get("campaign_window", DEFAULT_WINDOW)),
         min_accounts=int(opts.get("campaign_min_accounts", 5)),
     )
-    return CampaignsAnalyser(context.store, params)
+    analyser = CampaignsAnalyser(context.store, params)
+    atexit.register(_flush_at_exit, weakref.ref(analyser))  # weak: a discarded analyser is freed
+    return analyser
+
+
+def _flush_at_exit(ref: weakref.ReferenceType[CampaignsAnalyser]) -> None:
+    analyser = ref()
+    if analyser is not None:
+        analyser.flush()

@@ -108,7 +108,6 @@ class Tokenizer:
         out.discard(_SEP_HASH)
         return out  # type: ignore[return-value]
 
-
     def batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, int]:
         """Word hashes of many texts at once: ``(hashes, document of each hash, n)``.
 
@@ -126,7 +125,9 @@ class Tokenizer:
                 self._hash_word(w)
             hs = list(map(self._cache.get, ws))
             if None in hs:  # the cache was cleared half-way (very large vocabulary)
-                hs = [h if h is not None else self._hash_word(w) for w, h in zip(ws, hs, strict=True)]
+                hs = [
+                    h if h is not None else self._hash_word(w) for w, h in zip(ws, hs, strict=True)
+                ]
         arr = np.fromiter(hs, dtype=np.uint64, count=len(hs))
         sep = arr == _SEP_HASH
         doc_of = np.cumsum(sep)
@@ -259,7 +260,9 @@ class NearDupIndex:
         """MinHash signatures (n, num_perm) uint32 of non-empty token-hash sets."""
         n = len(token_hashes)
         lens = np.fromiter(map(len, token_hashes), dtype=np.int64, count=n)
-        flat = np.fromiter(itertools.chain.from_iterable(token_hashes), dtype=np.uint64, count=int(lens.sum()))
+        flat = np.fromiter(
+            itertools.chain.from_iterable(token_hashes), dtype=np.uint64, count=int(lens.sum())
+        )
         return self.signatures_flat(flat, lens)
 
     def signatures_flat(self, flat: np.ndarray, lens: np.ndarray) -> np.ndarray:
@@ -296,7 +299,9 @@ class NearDupIndex:
         """Index a batch given as word-hash sets (see :meth:`Tokenizer.hashes`)."""
         n = len(token_hashes)
         lens = np.fromiter(map(len, token_hashes), dtype=np.int64, count=n)
-        flat = np.fromiter(itertools.chain.from_iterable(token_hashes), dtype=np.uint64, count=int(lens.sum()))
+        flat = np.fromiter(
+            itertools.chain.from_iterable(token_hashes), dtype=np.uint64, count=int(lens.sum())
+        )
         return self.add_flat(flat, np.repeat(np.arange(n), lens), n)
 
     def add_flat(self, flat: np.ndarray, doc_of: np.ndarray, n: int) -> NearDupResult:
@@ -325,18 +330,18 @@ class NearDupIndex:
         order = np.argsort(flat, kind="stable")
         sk = flat[order]
         found = self._lsm.lookup(sk)  # sorted queries: cache-friendly binary searches
-        cand = np.empty(len(flat), dtype=np.int64)
-        cand[order] = found
-        cand = cand.reshape(m, self.bands)
-        oldest = max(0, first - self.capacity)
+        cand_flat = np.empty(len(flat), dtype=np.int64)
+        cand_flat[order] = found
+        cand = cand_flat.reshape(m, self.bands)
+        oldest = max(0, first + m - self.capacity)  # older slots were just overwritten
         cand[cand < oldest] = -1
         newgrp = np.ones(len(sk), dtype=bool)
         newgrp[1:] = sk[1:] != sk[:-1]
         grp_first = np.maximum.accumulate(np.where(newgrp, np.arange(len(sk)), 0))
         head = (order[grp_first] // self.bands) + first  # first batch doc with this key
-        batch_cand = np.empty(len(flat), dtype=np.int64)
-        batch_cand[order] = head
-        batch_cand = batch_cand.reshape(m, self.bands)
+        batch_flat = np.empty(len(flat), dtype=np.int64)
+        batch_flat[order] = head
+        batch_cand = batch_flat.reshape(m, self.bands)
         batch_cand[batch_cand == ids[:, None]] = -1
         cand = np.concatenate([cand, batch_cand], axis=1)
 

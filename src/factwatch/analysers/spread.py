@@ -90,14 +90,12 @@ def case_spread(store: Any, case_id: int) -> dict[str, Any]:
     items = store.get_items(list(case.item_ids)) if case.item_ids else []
     vt, vt_source = verdict_time(store, case)
 
-    dated = sorted(
-        (
-            (_parse_time(it.published_at), it)
-            for it in items
-            if _parse_time(it.published_at) is not None
-        ),
-        key=lambda x: (x[0], x[1].id or 0),
-    )
+    dated: list[tuple[datetime, Any]] = []
+    for it in items:
+        t = _parse_time(it.published_at)
+        if t is not None:
+            dated.append((t, it))
+    dated.sort(key=lambda x: (x[0], x[1].id or 0))
     accounts: set[str] = set()
     eng_total = 0.0
     eng_by_kind: dict[str, float] = defaultdict(float)

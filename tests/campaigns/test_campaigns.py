@@ -1,0 +1,264 @@
+"""Coordination: URL canonicalisation, burst statistics, the campaigns command, the analyser."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factwatch.analysers.campaigns import (
+    CampaignDetector,
+    CampaignsAnalyser,
+    Params,
+    Post,
+    canonical_url,
+    poisson_log10_sf,
+    redirects_from,
+)
+from factwatch.cli.campaigns import parse_post
+from factwatch.models import Item
+
+DATA = Path(__file__).parent.parent / "data" / "campaigns" / "posts.jsonl"
+VN = [f"post-{i:03d}" for i in range(1, 13)]
+FR = [f"post-{i:03d}" for i in range(13, 19)]
+
+
+def _records() -> list[dict]:
+    return [json.loads(x) for x in DATA.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def test_canonical_url_drops_tracking_and_resolves_known_short_links() -> None:
+    c = "https://infos-verite.fr/vaccins-puces-5g"
+    assert canonical_url(c + "?utm_source=fb&utm_medium=social&fbclid=IwAR0") == c
+    assert canonical_url("http://www.infos-verite.fr/vaccins-puces-5g/") == c
+    assert canonical_url("HTTPS://M.Infos-Verite.FR/vaccins-puces-5g#top") == c
+    assert canonical_url("https://x.vn/a?b=2&a=1&gclid=9") == "https://x.vn/a?a=1&b=2"
+    assert canonical_url("https://youtu.be/abc123?si=zz") == canonical_url(
+        "https://www.youtube.com/watch?v=abc123&feature=share"
+    )
+    redirects = redirects_from(
+        [{"url": "https://bit.ly/3xVq9Zk", "expanded_url": c + "?utm_campaign=x"}]
+    )
+    assert canonical_url("https://bit.ly/3xVq9Zk", redirects) == c
+    assert canonical_url("https://bit.ly/other", redirects) == "https://bit.ly/other"
+    assert canonical_url("javascript:alert(1)") is None
+    assert canonical_url("not a url") is None
+    # a redirect loop ends
+    loop = {"https://a.co/1": "https://b.co/1", "https://b.co/1": "https://a.co/1"}
+    assert canonical_url("https://a.co/1", loop) in ("https://a.co/1", "https://b.co/1")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_canonical_url_never_raises(s: str) -> None:
+    out = canonical_url(s)
+    assert out is None or out.startswith("https://")
+    canonical_url("https://" + s)
+    canonical_url("http://[" + s)
+
+
+def test_poisson_tail() -> None:
+    # P(X >= 3 | mu = 0.5) = 1 - e^-0.5 (1 + 0.5 + 0.125)
+    exact = 1 - math.exp(-0.5) * (1 + 0.5 + 0.125)
+    assert poisson_log10_sf(3, 0.5) == pytest.approx(math.log10(exact), rel=1e-9)
+    assert poisson_log10_sf(2, 5.0) == 0.0
+    assert poisson_log10_sf(40, 1e-3) < -100
+
+
+def test_detector_finds_the_two_campaigns_and_not_organic_news() -> None:
+    recs = _records()
+    posts = [parse_post(r)[0] for r in recs]
+    found = CampaignDetector().detect(posts, redirects_from(recs))
+    assert [c["post_ids"] for c in found] == [VN, FR]
+    vn, fr = found
+    assert vn["bursts"] == 2 and len(vn["accounts"]) == 7  # came back two days later: one campaign
+    assert fr["shared_urls"] == [
+        "https://infos-verite.fr/vaccins-puces-5g"
+    ]  # link only, different texts
+    assert vn["first_seen"] == "2026-03-02T08:15:05Z" and vn["last_seen"] == "2026-03-04T20:40:38Z"
+    assert all(0 < c["score"] <= 1 for c in found)
+
+
+def test_window_and_min_accounts_matter() -> None:
+    posts = [parse_post(r)[0] for r in _records()]
+    assert CampaignDetector(Params(window=3)).detect(posts) == []  # posts are 6-8 s apart
+    assert [c["post_ids"] for c in CampaignDetector(Params(min_accounts=7)).detect(posts)] == [VN]
+
+
+def test_organic_same_news_over_hours_is_not_a_campaign_even_when_busy() -> None:
+    # 60 unrelated accounts share one article over 6 hours; a few land within a minute of each other
+    posts = [
+        Post(
+            id=str(i),
+            text="WHO says the new malaria vaccine cut child deaths in pilot countries",
+            author=f"r{i}",
+            ts=1_772_000_000 + i * 360 + (i % 3) * 20,
+            url="https://reuters.com/health/malaria",
+        )
+        for i in range(60)
+    ]
+    assert CampaignDetector().detect(posts) == []
+    # ...but 8 accounts posting it within 30 s in the middle of that is a coordinated burst
+    burst = [
+        Post(
+            id=f"b{i}",
+            text="WHO says the new malaria vaccine cut child deaths in pilot countries!!",
+            author=f"bot{i}",
+            ts=1_772_000_000 + 3 * 3600 + i * 4,
+        )
+        for i in range(8)
+    ]
+    found = CampaignDetector().detect(posts + burst)
+    assert len(found) == 1 and set(found[0]["accounts"]) >= {f"bot{i}" for i in range(8)}
+
+
+def test_a_story_taking_off_is_not_a_burst_but_silence_after_one_is() -> None:
+    t0 = 1_772_000_000
+    text = "Breaking: magnitude 6.1 earthquake hits off the coast, tsunami warning issued"
+    # 18 accounts in the first minute, then the story keeps being shared (10 a minute for 10 min)
+    onset = [Post(id=f"o{i}", text=text, author=f"o{i}", ts=t0 + i * 3) for i in range(18)]
+    onset += [Post(id=f"l{i}", text=text, author=f"l{i}", ts=t0 + 60 + i * 6) for i in range(100)]
+    assert CampaignDetector().detect(onset) == []
+    # the same 18 posts in a minute, then nothing: coordinated
+    found = CampaignDetector().detect(onset[:18])
+    assert len(found) == 1 and len(found[0]["accounts"]) == 18
+
+
+def test_cli_campaigns_writes_campaigns_and_reports_rejections(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out.jsonl"
+    r = cli("campaigns", "--input", str(DATA), "--output", str(out))
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [c["post_ids"] for c in rows] == [VN, FR]
+    assert set(rows[0]) >= {
+        "campaign_id",
+        "post_ids",
+        "accounts",
+        "first_seen",
+        "last_seen",
+        "shared_urls",
+        "sample_text",
+        "score",
+    }
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        DATA.read_text(encoding="utf-8")
+        + '{"id": "x1", "text": "hi", "author": "a"}\n'  # no published_at
+        + "not json\n"
+        + '{"id": "post-001", "text": "dup", "author": "a", "published_at": "2026-03-02T08:15:05Z"}\n'
+        + '{"id": "x2", "text": 5, "author": "a", "published_at": 1}\n',
+        encoding="utf-8",
+    )
+    r = cli("campaigns", "--input", str(bad))
+    assert r.exit_code == 1
+    assert [json.loads(x)["post_ids"] for x in r.stdout.splitlines()] == [VN, FR]
+    for line in (37, 38, 39, 40):
+        assert f"bad.jsonl:{line}:" in r.stderr
+    assert cli("campaigns", "--input", str(DATA), "--window", "0").exit_code == 2
+    assert cli("campaigns", "--input", str(tmp_path / "missing.jsonl")).exit_code == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "text", "author", "published_at", "url", "x"]),
+        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=40)),
+    )
+)
+def test_parse_post_never_raises(obj: dict) -> None:
+    post, why = parse_post(obj)
+    assert (post is None) != (why is None)
+
+
+def _items(recs: list[dict]) -> list[Item]:
+    return [
+        Item(
+            source="test",
+            native_id=r["id"],
+            text=r["text"],
+            url=r.get("url"),
+            author=r["author"],
+            published_at=datetime.fromisoformat(r["published_at"].replace("Z", "+00:00")),
+            extra={"expanded_url": r["expanded_url"]} if "expanded_url" in r else {},
+        )
+        for r in recs
+    ]
+
+
+def test_analyser_is_incremental_and_persists_its_state(store) -> None:  # type: ignore[no-untyped-def]
+    recs = _records()
+    items = _items(recs)
+    store.add_items(items)
+    by_native = {it.native_id: it for it in items}
+    day1 = [it for it in items if it.published_at and it.published_at.day < 4]
+    day2 = [it for it in items if it.published_at and it.published_at.day >= 4]
+
+    a1 = CampaignsAnalyser(store)
+    s1 = a1.analyse(day1)
+    assert {s.kind for s in s1} == {"campaign"} and {s.target_type for s in s1} == {"campaign"}
+    flagged1 = {s.item_id for s in s1}
+    assert flagged1 == {by_native[p].id for p in VN[:7] + FR}
+    vn_id = next(s.target_id for s in s1 if s.item_id == by_native["post-001"].id)
+    ev = next(s.evidence for s in s1 if s.item_id == by_native["post-001"].id)
+    assert ev["n_accounts"] == 7 and ev["window_seconds"] == 60 and ev["sample_text"]
+
+    a2 = CampaignsAnalyser(store)  # a new process: state comes from the store
+    s2 = a2.analyse(day2)
+    assert {s.target_id for s in s2 if s.item_id == by_native["post-010"].id} == {vn_id}
+    assert {by_native[p].id for p in VN} <= {s.item_id for s in s2}
+    organic = {
+        by_native[r["id"]].id for r in recs if r["author"].startswith(("reader_", "person_"))
+    }
+    assert not organic & ({s.item_id for s in s1} | {s.item_id for s in s2})
+
+
+def test_pipeline_opens_campaign_cases(store) -> None:  # type: ignore[no-untyped-def]
+    import factwatch.analysers.campaigns  # noqa: F401 - registers "campaigns"
+    from factwatch.analysers import REGISTRY, AnalysisContext
+    from factwatch.pipeline import analyse_pending
+
+    store.add_items(_items(_records()))
+    analyser = REGISTRY["campaigns"](AnalysisContext(store=store))
+    analyse_pending(store, batch_size=10, analysers=[analyser])
+    cases = [c for c in store.list_cases() if c.kind == "campaign"]
+    assert len(cases) == 2 and {c.target_type for c in cases} == {"campaign"}
+    sizes = sorted(len(c.item_ids) for c in cases)
+    assert sizes == [len(FR), len(VN)]
+    assert store.get_state("campaigns")  # state persisted for the next run
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(max_size=60),
+            st.sampled_from(["a", "b", "c", "d", "e", "f"]),
+            st.floats(min_value=0, max_value=600, allow_nan=False),
+            st.one_of(
+                st.none(),
+                st.sampled_from(
+                    ["https://x.vn/a?utm_source=1", "http://www.x.vn/a/", "bit.ly/q", "::"]
+                ),
+            ),
+        ),
+        max_size=40,
+    )
+)
+def test_detect_on_arbitrary_posts(rows: list) -> None:
+    posts = [
+        Post(id=str(i), text=t, author=a, ts=1_772_000_000 + ts, url=u)
+        for i, (t, a, ts, u) in enumerate(rows)
+    ]
+    found = CampaignDetector(Params(min_accounts=2)).detect(posts)
+    ids = [p for c in found for p in c["post_ids"]]
+    assert len(ids) == len(set(ids))  # a post belongs to one campaign at most
+    for c in found:
+        assert (
+            len(c["accounts"]) >= 2 and c["first_seen"] <= c["last_seen"] and 0 <= c["score"] <= 1
+        )
