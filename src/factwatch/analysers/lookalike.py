@@ -62,6 +62,8 @@ class LookalikeAnalyser:
                     target_type="lookalike",
                     target_id=f"{key}:{m.domain}",
                     evidence={
+                        "title": f"Lookalike of {self.names.get(m.entity_id or '') or m.imitates}: "
+                        f"{m.domain} ({m.technique})",
                         "entity_id": m.entity_id,
                         "entity_name": self.names.get(m.entity_id or "", None),
                         "domain": m.domain,
@@ -96,10 +98,10 @@ class LookalikeAnalyser:
             kind="impersonation",
             score=m.score,
             target_type="lookalike",
-            target_id=f"{m.entity_id}:{m.platform}/{m.account}"
-            if m.platform
-            else f"{m.entity_id}:{m.account}",
+            target_id=f"{m.entity_id}:{m.account}",
             evidence={
+                "title": f"Impersonation of {self.names.get(m.entity_id) or m.imitates}: "
+                f"{m.platform + ' ' if m.platform else ''}{m.account} ({m.technique})",
                 "entity_id": m.entity_id,
                 "entity_name": self.names.get(m.entity_id),
                 "account": m.account,
