@@ -11,11 +11,12 @@ import contextlib
 import hashlib
 import secrets
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, literal, select, update
+from sqlalchemy import and_, delete, exists, func, insert, literal_column, select, true, update
 from sqlalchemy.engine import Connection
 
 from factwatch.models import CASE_STATUSES, FactCheck, Item, utcnow
@@ -52,6 +53,10 @@ STATUS_MOVES: dict[str, tuple[str, ...]] = {
 
 class ReviewError(ValueError):
     """A request the workflow refuses (bad status move, missing field, ...)."""
+
+
+def _new_id(result: Any) -> int:
+    return int(result.inserted_primary_key[0])
 
 
 def _hash_token(token: str) -> str:
@@ -108,10 +113,10 @@ def add_user(store: Store, name: str, role: str, password: str, actor: str = "cl
             conn.execute(delete(r.sessions).where(r.sessions.c.user_id == old.id))
             audit(conn, actor, "user.update", "user", name, {"role": old.role}, {"role": role})
             return int(old.id)
-        uid = int(
+        uid = _new_id(
             conn.execute(
                 insert(r.users).values(name=name, role=role, password_hash=pw, created_at=now)
-            ).inserted_primary_key[0]
+            )
         )
         audit(conn, actor, "user.add", "user", name, None, {"role": role})
         return uid
@@ -250,7 +255,7 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
 _WM_KEY = "case_stats.watermark"
 
 
-def _refresh_cases(conn: Connection, rows: list[Any]) -> None:
+def _refresh_cases(conn: Connection, rows: Sequence[Any]) -> None:
     ids = [x.id for x in rows]
     agg = {
         a.case_id: a
@@ -314,10 +319,14 @@ def _refresh_cases(conn: Connection, rows: list[Any]) -> None:
         )
 
 
-def refresh_case_stats(store: Store, full: bool = False, chunk: int = 500) -> int:
+def refresh_case_stats(
+    store: Store, full: bool = False, chunk: int = 500, max_cases: int | None = None
+) -> int:
     """Bring ``case_stats``/``case_facets`` up to date with cases changed since the last refresh
     (``cases.updated_at`` moves whenever an item is attached or the status changes).  Returns the
-    number of cases refreshed.  Cheap when nothing changed: one indexed query."""
+    number of cases refreshed.  Cheap when nothing changed: one indexed query.  With
+    ``max_cases``, does nothing and returns -1 when more cases than that changed (a request can
+    then leave the work to a background refresh)."""
     n = 0
     with store.engine.begin() as conn:
         wm = None if full else _get_meta(conn, _WM_KEY)
@@ -331,6 +340,12 @@ def refresh_case_stats(store: Store, full: bool = False, chunk: int = 500) -> in
         if wm:
             # a little slack: a transaction that began earlier may commit after the last refresh
             q = q.where(t.cases.c.updated_at >= datetime.fromisoformat(wm) - timedelta(seconds=5))
+        if max_cases is not None:
+            n_changed = conn.execute(
+                select(func.count()).select_from(q.limit(max_cases + 1).subquery())
+            ).scalar_one()
+            if n_changed > max_cases:
+                return -1
         rows = conn.execute(q.order_by(t.cases.c.id)).all()
         if not rows:
             return 0
@@ -371,8 +386,12 @@ def _day_start(d: date) -> datetime:
     return datetime(d.year, d.month, d.day, tzinfo=UTC)
 
 
+COUNT_CAP = 1_000
+
+
 def queue(store: Store, f: QueueFilter) -> tuple[list[dict[str, Any]], int]:
-    """One page of the case queue and the number of cases matching the filters."""
+    """One page of the case queue and the number of cases matching the filters (with filters,
+    counted up to ``COUNT_CAP + 1``)."""
     cs = r.case_stats
     conds: list[Any] = []
     if f.status:
@@ -384,28 +403,50 @@ def queue(store: Store, f: QueueFilter) -> tuple[list[dict[str, Any]], int]:
         ("kind", f.kind),
     ):
         if value:
+            # correlated EXISTS: an index probe per case walked in sort order, so the first page
+            # stops early instead of materialising every case with the facet
+            cf = r.case_facets.alias(f"cf_{facet}")
             conds.append(
-                cs.c.case_id.in_(
-                    select(r.case_facets.c.case_id).where(
-                        r.case_facets.c.facet == facet, r.case_facets.c.value == value
-                    )
+                exists().where(
+                    cf.c.facet == facet, cf.c.value == value, cf.c.case_id == cs.c.case_id
                 )
             )
+    # date filter: cases first seen (their earliest item) within [date_from, date_to]
     if f.date_from:
-        conds.append(cs.c.last_seen >= _day_start(f.date_from))
+        conds.append(cs.c.first_seen >= _day_start(f.date_from))
     if f.date_to:
         conds.append(cs.c.first_seen < _day_start(f.date_to) + timedelta(days=1))
     if f.assignee:
-        conds.append(cs.c.case_id.in_(select(t.cases.c.id).where(t.cases.c.assignee == f.assignee)))
-    where = and_(*conds) if conds else literal(True)
+        conds.append(exists().where(t.cases.c.id == cs.c.case_id, t.cases.c.assignee == f.assignee))
+    where = and_(*conds) if conds else true()
     order = SORTS.get(f.sort, SORTS["spread"])
     per_page = max(1, min(f.per_page, 200))
     page = max(1, f.page)
     with store.engine.connect() as conn:
-        page_rows = conn.execute(
-            select(cs).where(where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
-        ).all()
-        total = int(conn.execute(select(func.count()).select_from(cs).where(where)).scalar_one())
+        # ids first (index-only where an index covers filter and sort), then the 50 rows
+        page_ids = [
+            x[0]
+            for x in conn.execute(
+                select(cs.c.case_id)
+                .where(where)
+                .order_by(*order)
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+            )
+        ]
+        by_id = {x.case_id: x for x in conn.execute(select(cs).where(cs.c.case_id.in_(page_ids)))}
+        page_rows = [by_id[i] for i in page_ids if i in by_id]
+        if conds:  # counted up to COUNT_CAP + 1: the page says "1,000+" beyond
+            sub = (
+                select(literal_column("1"))
+                .select_from(cs)
+                .where(where)
+                .limit(COUNT_CAP + 1)
+                .subquery()
+            )
+            total = int(conn.execute(select(func.count()).select_from(sub)).scalar_one())
+        else:
+            total = int(conn.execute(select(func.count()).select_from(cs)).scalar_one())
         ids = [x.case_id for x in page_rows]
         info = {
             c.id: c
@@ -542,9 +583,9 @@ def case_detail(
             for k, v in fc_scores.items()
             if k in fcs
         ]
-        matched.sort(key=lambda m: -(m["best"] or 0.0))
+        matched.sort(key=lambda m: -float(m["best"] or 0.0))  # type: ignore[arg-type]
         # signal kinds over the whole case (not just the page of items shown)
-        kinds = dict(
+        kinds: dict[str, int] = dict(
             conn.execute(
                 select(t.signals.c.kind, func.count())
                 .select_from(
@@ -671,12 +712,12 @@ def add_comment(store: Store, case_id: int, body: str, actor: str) -> int:
         raise ReviewError("comment longer than 20,000 characters")
     with store.engine.begin() as conn:
         _case_row(conn, case_id)
-        cid = int(
+        cid = _new_id(
             conn.execute(
                 insert(r.comments).values(
                     case_id=case_id, author=actor, body=body, created_at=utcnow()
                 )
-            ).inserted_primary_key[0]
+            )
         )
         audit(conn, actor, "case.comment", "case", case_id, None, {"comment_id": cid, "body": body})
     return cid
@@ -754,7 +795,7 @@ def add_verdict(
             author=actor,
             created_at=utcnow(),
         )
-        vid = int(conn.execute(insert(r.verdicts).values(**values)).inserted_primary_key[0])
+        vid = _new_id(conn.execute(insert(r.verdicts).values(**values)))
         _touch(conn, case_id, status="verdict")
         audit(
             conn,
@@ -909,6 +950,24 @@ def published(store: Store, limit: int = 100, offset: int = 0) -> list[FactCheck
         ]
     got = {fc.id: fc for fc in store.list_factchecks(ids)} if ids else {}
     return [got[i] for i in ids if i in got]
+
+
+def explanations(store: Store, factcheck_ids: list[str]) -> dict[str, str]:
+    """fact-check id -> the explanation of the verdict it was published from."""
+    if not factcheck_ids:
+        return {}
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(r.verdicts.c.factcheck_id, r.verdicts.c.explanation).where(
+                r.verdicts.c.factcheck_id.in_(factcheck_ids)
+            )
+        ).all()
+    return {fid: text for fid, text in rows}
+
+
+def user_names(store: Store) -> list[str]:
+    with store.engine.connect() as conn:
+        return [x[0] for x in conn.execute(select(r.users.c.name).order_by(r.users.c.name))]
 
 
 def published_verdict(store: Store, verdict_id: int) -> tuple[dict[str, Any], FactCheck] | None:

@@ -105,6 +105,7 @@ case_stats = Table(
     Index("ix_case_stats_last_seen", "last_seen"),
     Index("ix_case_stats_accounts", "n_accounts", "case_id"),
     Index("ix_case_stats_created", "created_at"),
+    Index("ix_case_stats_first_seen", "first_seen", "last_seen", "n_items", "n_accounts"),
 )
 
 # Facets of a case for filtering: ("lang", "vi"), ("source", "rss"), ("signal", "claim_match").

@@ -75,6 +75,11 @@ def upgrade() -> None:
         batch_op.create_index("ix_case_stats_last_seen", ["last_seen"], unique=False)
         batch_op.create_index("ix_case_stats_accounts", ["n_accounts", "case_id"], unique=False)
         batch_op.create_index("ix_case_stats_created", ["created_at"], unique=False)
+        batch_op.create_index(
+            "ix_case_stats_first_seen",
+            ["first_seen", "last_seen", "n_items", "n_accounts"],
+            unique=False,
+        )
         batch_op.create_index("ix_case_stats_spread", ["n_items", "case_id"], unique=False)
         batch_op.create_index(
             "ix_case_stats_status_spread", ["status", "n_items", "case_id"], unique=False
@@ -166,6 +171,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_case_stats_last_seen")
         batch_op.drop_index("ix_case_stats_accounts")
         batch_op.drop_index("ix_case_stats_created")
+        batch_op.drop_index("ix_case_stats_first_seen")
 
     op.drop_table("case_stats")
     with op.batch_alter_table("case_facets", schema=None) as batch_op:

@@ -1,0 +1,1 @@
+"""The newsroom web app: review queue, verdicts, publishing, dashboards (``factwatch serve``)."""
