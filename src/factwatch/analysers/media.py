@@ -9,7 +9,7 @@ For each item, every local picture or video in ``item.media`` is hashed (videos:
 looked up; a picture within the tuned Hamming distance of a known one gives one signal per
 fact-check: ``kind="image_match"``, ``target_type="factcheck"``, ``target_id`` the fact-check id,
 ``score`` = 1 - distance / (threshold + 1), and evidence ``{"distance", "algorithm", "ref",
-"threshold", "mirrored", "media_index", "media_path", "time_s"}`` (``time_s`` for video keyframes).
+"threshold", "variant", "media_index", "media_path", "time_s"}`` (``time_s`` for video keyframes).
 Pictures that cannot be decoded are skipped (logged), never fatal.
 
 Options (``AnalysisContext.options``): ``media_pdq_threshold``, ``media_phash_threshold``.
@@ -55,7 +55,9 @@ class MediaAnalyser:
             for p in problems:
                 log.warning("media: %s", p)
             for m in media:
-                matcher.add(Reference(m.label, m.pdq, m.phash, m.pdq_quality, payload=fc.id))
+                matcher.add(
+                    Reference(m.label, m.pdq, m.phash, m.pdq_quality, payload=fc.id, crops=m.crops)
+                )
         return cls(matcher)
 
     def analyse(self, items: Sequence[Item]) -> list[Signal]:
@@ -89,7 +91,7 @@ class MediaAnalyser:
                     "algorithm": m.algorithm,
                     "threshold": thr,
                     "ref": m.ref.label,
-                    "mirrored": m.mirrored,
+                    "variant": m.variant,
                     **{k: v for k, v in where.items() if v is not None},
                 }
                 signals.append(

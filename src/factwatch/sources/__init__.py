@@ -15,7 +15,7 @@ from factwatch.models import Item
 from factwatch.sources.base import RejectSink, SourceError, SourceFormat
 
 # Modules under factwatch.sources that define FORMAT (a SourceFormat) or FORMATS (a list).
-_MODULES = ["posts", "feeds", "telegram", "whatsapp", "email", "video", "mapped"]
+_MODULES = ["posts", "feeds", "telegram", "whatsapp", "email", "video", "mapped", "sitemaps"]
 
 SNIFF_BYTES = 64 * 1024
 
@@ -45,7 +45,9 @@ def detect_format(path: str) -> SourceFormat:
     raise SourceError(f"{path}: format not recognised (use --format to choose one)")
 
 
-def read_source(source: str, rejections: RejectSink, fmt: str | None = None, allow_private: bool = False) -> Iterator[Item]:
+def read_source(
+    source: str, rejections: RejectSink, fmt: str | None = None, allow_private: bool = False
+) -> Iterator[Item]:
     """Items from a file path or an http(s) URL (a feed, or a web article)."""
     if source.startswith(("http://", "https://")):
         from factwatch.sources.web import read_url
