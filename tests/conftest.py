@@ -32,7 +32,9 @@ def _pg_available() -> bool:
 
 PG_OK = _pg_available()
 if os.environ.get("CI") and not PG_OK and os.environ.get("FACTWATCH_REQUIRE_PG", "1") == "1":
-    raise RuntimeError(f"PostgreSQL is not reachable at {PG_ADMIN}: CI runs the storage suite on it")
+    raise RuntimeError(
+        f"PostgreSQL is not reachable at {PG_ADMIN}: CI runs the storage suite on it"
+    )
 
 
 @pytest.fixture

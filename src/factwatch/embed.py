@@ -71,7 +71,9 @@ class EmbeddingCache:
             self._encoder = get_encoder()
         return self._encoder
 
-    def embed(self, texts: Sequence[str], kind: str = "query", batch: int = 64, progress: Any = None) -> np.ndarray:
+    def embed(
+        self, texts: Sequence[str], kind: str = "query", batch: int = 64, progress: Any = None
+    ) -> np.ndarray:
         """Vectors for ``texts`` (kind "query" or "passage"), computing only the missing ones."""
         keys = [text_key(kind, t) for t in texts]
         out = np.zeros((len(texts), DIM), dtype=np.float32)

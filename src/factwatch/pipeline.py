@@ -31,7 +31,9 @@ CASE_KINDS = {
 }
 
 
-def load_analysers(store: Store, names: Sequence[str] | None = None, options: dict[str, Any] | None = None) -> list[Analyser]:
+def load_analysers(
+    store: Store, names: Sequence[str] | None = None, options: dict[str, Any] | None = None
+) -> list[Analyser]:
     for mod in ANALYSER_MODULES:
         importlib.import_module(f"factwatch.analysers.{mod}")
     ctx = AnalysisContext(store=store, options=options or {})
@@ -60,14 +62,18 @@ def prepare(items: Sequence[Item]) -> None:
             it.lang = detect_language(it.full_text, default="und")
 
 
-def store_signals(store: Store, signals: Sequence[Signal], conn: Any, report: AnalyseReport | None = None) -> None:
+def store_signals(
+    store: Store, signals: Sequence[Signal], conn: Any, report: AnalyseReport | None = None
+) -> None:
     """Store signals and open (or update) the case each one is about."""
     store.add_signals(signals, conn)
     for s in signals:
         kind = CASE_KINDS.get(s.kind)
         if kind is None or s.target_type is None or s.target_id is None:
             continue
-        cid = store.open_case(kind, s.target_type, s.target_id, case_title(store, s), s.item_id, s.id, conn)
+        cid = store.open_case(
+            kind, s.target_type, s.target_id, case_title(store, s), s.item_id, s.id, conn
+        )
         if report is not None:
             report.cases_touched.add(cid)
 
@@ -85,7 +91,9 @@ def retro_match(store: Store, factcheck_ids: Sequence[str]) -> AnalyseReport:
     return report
 
 
-def analyse_batch(store: Store, analysers: Sequence[Analyser], items: Sequence[Item], report: AnalyseReport) -> None:
+def analyse_batch(
+    store: Store, analysers: Sequence[Analyser], items: Sequence[Item], report: AnalyseReport
+) -> None:
     prepare(items)
     signals: list[Signal] = []
     for a in analysers:
@@ -98,7 +106,11 @@ def analyse_batch(store: Store, analysers: Sequence[Analyser], items: Sequence[I
 
     with store.engine.begin() as conn:
         for it in items:  # language detected here is kept
-            conn.execute(update(t.items).where(t.items.c.id == it.id, t.items.c.lang.is_(None)).values(lang=it.lang))
+            conn.execute(
+                update(t.items)
+                .where(t.items.c.id == it.id, t.items.c.lang.is_(None))
+                .values(lang=it.lang)
+            )
         store_signals(store, signals, conn, report)
         store.mark_analysed([it.id for it in items if it.id is not None], conn)
     report.items += len(items)

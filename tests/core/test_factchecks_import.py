@@ -66,7 +66,13 @@ def test_factcheck_tools_response():
 
 
 def test_import_command_is_idempotent_and_summarises(cli):
-    r = cli("factchecks", "import", "--no-embed", str(DATA / "factchecks.jsonl"), str(DATA / "factchecks.csv"))
+    r = cli(
+        "factchecks",
+        "import",
+        "--no-embed",
+        str(DATA / "factchecks.jsonl"),
+        str(DATA / "factchecks.csv"),
+    )
     assert r.exit_code == 1  # the CSV has one bad row
     assert "8 imported, 0 updated, 0 unchanged, 1 rejected" in r.stderr
     r = cli("factchecks", "import", "--no-embed", str(DATA / "factchecks.jsonl"))
@@ -95,9 +101,34 @@ def test_fuzz_any_bytes_never_crash(tmp_path_factory, data):
 
 
 @settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                    lambda c: st.lists(c, max_size=4) | st.dictionaries(st.sampled_from(["@type", "claimReviewed", "claims", "@graph", "itemReviewed", "reviewRating", "id", "claim", "url", "claimReview", "text"]), c, max_size=5),
-                    max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda c: (
+            st.lists(c, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "@type",
+                        "claimReviewed",
+                        "claims",
+                        "@graph",
+                        "itemReviewed",
+                        "reviewRating",
+                        "id",
+                        "claim",
+                        "url",
+                        "claimReview",
+                        "text",
+                    ]
+                ),
+                c,
+                max_size=5,
+            )
+        ),
+        max_leaves=20,
+    )
+)
 def test_fuzz_json_shapes_are_rejected_cleanly(tmp_path_factory, doc):
     p = tmp_path_factory.mktemp("fz") / "x.json"
     p.write_text(json.dumps(doc))

@@ -27,7 +27,9 @@ def test_feed_items():
     assert items[0].title == "Không có lệnh sơ tán quận Hoàn Kiếm"
     assert "<p>" not in items[0].text and items[0].published_at.hour == 3  # 10:00 +07:00 in UTC
     atom = list(read_source(str(DATA / "atom.xml"), rej))
-    assert atom[0].text == "Heavy rain expected tomorrow." and atom[0].url == "https://atom.example/1"
+    assert (
+        atom[0].text == "Heavy rain expected tomorrow." and atom[0].url == "https://atom.example/1"
+    )
 
 
 def test_ingest_is_idempotent_and_reports_bad_rows(cli):
@@ -46,7 +48,9 @@ def test_ingest_is_idempotent_and_reports_bad_rows(cli):
 
 def test_nfd_post_is_stored_as_nfc(cli, tmp_path):
     p = tmp_path / "nfd.jsonl"
-    p.write_text(json.dumps({"id": "n", "text": unicodedata.normalize("NFD", "Hà Nội mưa to")}) + "\n")
+    p.write_text(
+        json.dumps({"id": "n", "text": unicodedata.normalize("NFD", "Hà Nội mưa to")}) + "\n"
+    )
     cli("ingest", str(p))
     item = json.loads(cli("items", "list").stdout.splitlines()[0])
     assert item["text"] == "Hà Nội mưa to" and unicodedata.is_normalized("NFC", item["text"])
@@ -62,7 +66,24 @@ def test_missing_file_and_unknown_format(cli, tmp_path):
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.one_of(st.binary(max_size=200), st.builds(lambda d: json.dumps(d).encode(), st.dictionaries(st.sampled_from(["id", "text", "title", "url", "published_at", "lang", "author"]), st.one_of(st.none(), st.integers(), st.text(max_size=30), st.floats()), max_size=7))), max_size=10))
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(max_size=200),
+            st.builds(
+                lambda d: json.dumps(d).encode(),
+                st.dictionaries(
+                    st.sampled_from(
+                        ["id", "text", "title", "url", "published_at", "lang", "author"]
+                    ),
+                    st.one_of(st.none(), st.integers(), st.text(max_size=30), st.floats()),
+                    max_size=7,
+                ),
+            ),
+        ),
+        max_size=10,
+    )
+)
 def test_fuzz_jsonl_posts(tmp_path_factory, lines):
     p = tmp_path_factory.mktemp("fz") / "posts.jsonl"
     p.write_bytes(b"\n".join(x.replace(b"\n", b" ") for x in lines))

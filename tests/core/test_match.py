@@ -25,10 +25,14 @@ def run_match(cli, tmp_path, posts, top=3):
 
 
 def test_match_output_shape_and_order(loaded, tmp_path):
-    out = run_match(loaded, tmp_path, [
-        {"id": "a", "text": "5G antennas are spreading the coronavirus!!"},
-        {"id": 7, "text": "Uống nước chanh nóng mỗi sáng sẽ chữa khỏi bệnh ung thư"},
-    ])
+    out = run_match(
+        loaded,
+        tmp_path,
+        [
+            {"id": "a", "text": "5G antennas are spreading the coronavirus!!"},
+            {"id": 7, "text": "Uống nước chanh nóng mỗi sáng sẽ chữa khỏi bệnh ung thư"},
+        ],
+    )
     assert [o["id"] for o in out] == ["a", 7]
     best = out[0]["matches"][0]
     assert best["factcheck_id"] == "fc-en-5g"
@@ -41,22 +45,33 @@ def test_match_output_shape_and_order(loaded, tmp_path):
 
 def test_nfd_and_accentless_vietnamese_match_like_nfc(loaded, tmp_path):
     nfc = "Uống nước chanh nóng mỗi sáng chữa khỏi ung thư"
-    out = run_match(loaded, tmp_path, [
-        {"id": "nfc", "text": nfc},
-        {"id": "nfd", "text": unicodedata.normalize("NFD", nfc)},
-        {"id": "plain", "text": "uong nuoc chanh nong moi sang chua khoi ung thu"},
-    ])
+    out = run_match(
+        loaded,
+        tmp_path,
+        [
+            {"id": "nfc", "text": nfc},
+            {"id": "nfd", "text": unicodedata.normalize("NFD", nfc)},
+            {"id": "plain", "text": "uong nuoc chanh nong moi sang chua khoi ung thu"},
+        ],
+    )
     assert [o["matches"][0]["factcheck_id"] for o in out] == ["fc-vi-lemon"] * 3
     assert out[0]["matches"][0]["score"] == pytest.approx(out[1]["matches"][0]["score"], abs=1e-4)
     assert out[2]["matches"][0]["why"]["lexical"] > 0.5
 
 
 def test_cross_lingual_posts_find_english_factchecks(loaded, tmp_path):
-    out = run_match(loaded, tmp_path, [
-        {"id": "fr", "text": "Les antennes 5G propagent le coronavirus, partagez avant censure"},
-        {"id": "vi", "text": "Các trạm phát sóng 5G đang lây lan virus corona"},
-        {"id": "en", "text": "The flu vaccine has a microchip inside, wake up people"},
-    ])
+    out = run_match(
+        loaded,
+        tmp_path,
+        [
+            {
+                "id": "fr",
+                "text": "Les antennes 5G propagent le coronavirus, partagez avant censure",
+            },
+            {"id": "vi", "text": "Các trạm phát sóng 5G đang lây lan virus corona"},
+            {"id": "en", "text": "The flu vaccine has a microchip inside, wake up people"},
+        ],
+    )
     assert out[0]["matches"][0]["factcheck_id"] == "fc-en-5g"
     assert out[1]["matches"][0]["factcheck_id"] == "fc-en-5g"
     assert out[2]["matches"][0]["factcheck_id"] == "fc-fr-vaccin"
@@ -86,7 +101,9 @@ def test_analyze_opens_cases_and_feedback_suppresses_pair(loaded, sqlite_store):
     assert r.exit_code == 0
     r = loaded("analyze")
     assert r.exit_code == 0, r.stderr
-    cases = [json.loads(x) for x in loaded("cases", "list", "--format", "jsonl").stdout.splitlines()]
+    cases = [
+        json.loads(x) for x in loaded("cases", "list", "--format", "jsonl").stdout.splitlines()
+    ]
     by_fc = {c["about"]["id"]: c for c in cases}
     assert set(by_fc["fc-vi-lemon"]["items"]) == {"p1", "p2"}
     assert "p3" in by_fc["fc-en-5g"]["items"]
@@ -104,11 +121,23 @@ def test_analyze_opens_cases_and_feedback_suppresses_pair(loaded, sqlite_store):
     assert "fc-vi-lemon" not in {s.target_id for s in sigs}
 
 
-def test_retro_matching_finds_past_items_without_reembedding(cli, sqlite_store, tmp_path, monkeypatch):
+def test_retro_matching_finds_past_items_without_reembedding(
+    cli, sqlite_store, tmp_path, monkeypatch
+):
     store = sqlite_store
     # Items are analysed before the fact-check about them exists.
     first = tmp_path / "first.jsonl"
-    first.write_text(json.dumps({"id": "fc-en-5g", "claim": "5G towers spread the coronavirus", "rating": "False", "lang": "en"}) + "\n")
+    first.write_text(
+        json.dumps(
+            {
+                "id": "fc-en-5g",
+                "claim": "5G towers spread the coronavirus",
+                "rating": "False",
+                "lang": "en",
+            }
+        )
+        + "\n"
+    )
     assert cli("factchecks", "import", str(first)).exit_code == 0
     cli("ingest", str(DATA / "posts.jsonl"))
     assert cli("analyze").exit_code == 0

@@ -35,13 +35,34 @@ def test_factchecks_upsert_updates_and_never_duplicates(store):
 def test_signals_cases_roundtrip(store):
     it = Item(source="s", native_id="n1", text="t", published_at=datetime(2026, 1, 1, tzinfo=UTC))
     store.add_items([it])
-    [sig] = store.add_signals([Signal(item_id=it.id, kind="claim_match", score=0.9, target_type="factcheck", target_id="fc1", evidence={"dense": 0.9})])
+    [sig] = store.add_signals(
+        [
+            Signal(
+                item_id=it.id,
+                kind="claim_match",
+                score=0.9,
+                target_type="factcheck",
+                target_id="fc1",
+                evidence={"dense": 0.9},
+            )
+        ]
+    )
     cid = store.open_case("claim", "factcheck", "fc1", "A claim", it.id, sig.id)
     assert store.open_case("claim", "factcheck", "fc1", "A claim", it.id, sig.id) == cid
     case = store.get_case(cid)
     assert case.item_ids == [it.id] and case.signal_ids == [sig.id] and case.status == "new"
     # the same signal again updates rather than duplicates
-    store.add_signals([Signal(item_id=it.id, kind="claim_match", score=0.95, target_type="factcheck", target_id="fc1")])
+    store.add_signals(
+        [
+            Signal(
+                item_id=it.id,
+                kind="claim_match",
+                score=0.95,
+                target_type="factcheck",
+                target_id="fc1",
+            )
+        ]
+    )
     assert [s.score for s in store.signals_for_items([it.id])] == [0.95]
     assert store.get_items([it.id])[0].published_at == datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -68,7 +89,9 @@ def test_cli_on_postgresql_is_idempotent(pg_url):
 
     data = __import__("pathlib").Path(__file__).parent.parent / "data" / "core"
     run = CliRunner().invoke
-    r = run(app, ["--db", pg_url, "factchecks", "import", "--no-embed", str(data / "factchecks.jsonl")])
+    r = run(
+        app, ["--db", pg_url, "factchecks", "import", "--no-embed", str(data / "factchecks.jsonl")]
+    )
     assert r.exit_code == 0 and "6 imported" in r.stderr
     r = run(app, ["--db", pg_url, "ingest", str(data / "posts.jsonl")])
     r = run(app, ["--db", pg_url, "ingest", str(data / "posts.jsonl")])

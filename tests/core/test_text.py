@@ -3,7 +3,13 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factwatch.text import detect_language, fold_diacritics, normalize_text, split_sentences, tokenize
+from factwatch.text import (
+    detect_language,
+    fold_diacritics,
+    normalize_text,
+    split_sentences,
+    tokenize,
+)
 from factwatch.text.normalize import fold
 
 
@@ -32,10 +38,14 @@ def test_control_and_zero_width_characters_removed():
 
 
 def test_language_identification_first_class_languages():
-    assert detect_language("Bộ Y tế khuyến cáo người dân không nên hoảng loạn trước tin đồn") == "vi"
+    assert (
+        detect_language("Bộ Y tế khuyến cáo người dân không nên hoảng loạn trước tin đồn") == "vi"
+    )
     assert detect_language("Le gouvernement dément la rumeur sur la fermeture des écoles") == "fr"
     assert detect_language("The health ministry denies the rumour about school closures") == "en"
-    assert detect_language("Bo Y te khuyen cao nguoi dan khong nen hoang loan truoc tin don") == "vi"
+    assert (
+        detect_language("Bo Y te khuyen cao nguoi dan khong nen hoang loan truoc tin don") == "vi"
+    )
     assert detect_language("!!! ???") == "und"
 
 

@@ -14,8 +14,12 @@ from factwatch.analysers.base import Analyser, AnalysisContext
 REGISTRY: dict[str, Callable[[AnalysisContext], Analyser]] = {}
 
 
-def register(name: str) -> Callable[[Callable[[AnalysisContext], Analyser]], Callable[[AnalysisContext], Analyser]]:
-    def deco(factory: Callable[[AnalysisContext], Analyser]) -> Callable[[AnalysisContext], Analyser]:
+def register(
+    name: str,
+) -> Callable[[Callable[[AnalysisContext], Analyser]], Callable[[AnalysisContext], Analyser]]:
+    def deco(
+        factory: Callable[[AnalysisContext], Analyser],
+    ) -> Callable[[AnalysisContext], Analyser]:
         REGISTRY[name] = factory
         return factory
 

@@ -36,7 +36,17 @@ from factwatch.text.sentences import split_sentences
 from factwatch.text.tokens import tokenize
 
 RANKER_PATH = Path(__file__).resolve().parent.parent / "data" / "models" / "claim_ranker.json"
-FEATURES = ("dense", "dense_gap", "lex", "lex_gap", "shared_numbers", "shared_names", "same_lang")
+FEATURES = (
+    "dense",  # cosine of post and fact-check (claim + title)
+    "dense_gap",  # minus the best candidate's cosine
+    "dense_rrank",  # 1 / dense rank among candidates
+    "lex",  # BM25 on claim + title, normalised by the query's maximum
+    "lex_gap",
+    "lex_rrank",
+    "lex_claim",  # BM25 on the claim alone, normalised
+    "shared_numbers",
+    "shared_names",
+)
 DEFAULT_THRESHOLD = 0.5
 CANDIDATES = 30
 LONG_TEXT_SENTENCES = 3
@@ -106,9 +116,11 @@ class Ranker:
     def load(cls, path: Path = RANKER_PATH) -> Ranker:
         if path.exists():
             d = json.loads(path.read_text())
-            return cls(d["coef"], d["intercept"], d.get("threshold", DEFAULT_THRESHOLD), d.get("info", {}))
+            return cls(
+                d["coef"], d["intercept"], d.get("threshold", DEFAULT_THRESHOLD), d.get("info", {})
+            )
         # Untrained fallback: dense cosine dominates, lexical helps; roughly calibrated by hand.
-        return cls([12.0, 8.0, 3.0, 2.0, 0.3, 0.3, 0.0], -11.0)
+        return cls([12.0, 8.0, 0.0, 3.0, 2.0, 0.0, 0.0, 0.3, 0.3], -11.0)
 
     def probability(self, feats: np.ndarray) -> np.ndarray:
         z = feats @ np.asarray(self.coef, dtype=np.float32) + self.intercept
@@ -118,19 +130,23 @@ class Ranker:
 class ClaimIndex:
     """The fact-check base, indexed for lexical and dense search."""
 
-    def __init__(self, factchecks: Sequence[FactCheck], vectors: np.ndarray, ranker: Ranker | None = None) -> None:
+    def __init__(
+        self, factchecks: Sequence[FactCheck], vectors: np.ndarray, ranker: Ranker | None = None
+    ) -> None:
         self.factchecks = list(factchecks)
         self.dense = DenseIndex(vectors)
         self.lexical = BM25Index([tokenize(fc.search_text, fc.lang) for fc in self.factchecks])
+        self.lexical_claim = BM25Index([tokenize(fc.claim, fc.lang) for fc in self.factchecks])
         self.ranker = ranker or Ranker.load()
         self._numbers = [_numbers(fc.search_text) for fc in self.factchecks]
         self._names = [_names(fc.search_text) for fc in self.factchecks]
-        self._langs = [fc.lang for fc in self.factchecks]
 
     def __len__(self) -> int:
         return len(self.factchecks)
 
-    def features(self, text: str, lang: str | None, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
+    def features(
+        self, text: str, lang: str | None, qvec: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
         """Candidate indices and their feature rows, dense and lexical scores, shared tokens."""
         toks = tokenize(text, lang)
         lex_raw = self.lexical.scores(toks)
@@ -143,6 +159,13 @@ class ClaimIndex:
         cand = np.unique(np.concatenate([dense_top, np.argpartition(-lex, k - 1)[:k]]))
         dense = np.zeros(len(self), dtype=np.float32)
         dense[cand] = self.dense.score(qvec, cand)
+        lex_claim = self.lexical_claim.scores(toks)[cand] / (
+            self.lexical_claim.max_score(toks) + 1e-6
+        )
+        d_rank = np.empty(len(cand), dtype=np.float32)
+        d_rank[np.argsort(-dense[cand], kind="stable")] = np.arange(1, len(cand) + 1)
+        l_rank = np.empty(len(cand), dtype=np.float32)
+        l_rank[np.argsort(-lex[cand], kind="stable")] = np.arange(1, len(cand) + 1)
         qn, qnames = _numbers(text), _names(text)
         shared: list[list[str]] = []
         rows = np.zeros((len(cand), len(FEATURES)), dtype=np.float32)
@@ -154,15 +177,24 @@ class ClaimIndex:
             rows[r] = (
                 dense[i],
                 dense[i] - dmax,
+                1.0 / d_rank[r],
                 lex[i],
                 lex[i] - lmax,
+                1.0 / l_rank[r],
+                lex_claim[r],
                 min(len(sn), 3),
                 min(len(sm), 3),
-                1.0 if (lang and self._langs[i] == lang) else 0.0,
             )
         return cand, rows, dense, lex, shared
 
-    def search(self, text: str, lang: str | None, qvec: np.ndarray, top: int = 5, exclude: set[str] | None = None) -> list[Match]:
+    def search(
+        self,
+        text: str,
+        lang: str | None,
+        qvec: np.ndarray,
+        top: int = 5,
+        exclude: set[str] | None = None,
+    ) -> list[Match]:
         cand, rows, dense, lex, shared = self.features(text, lang, qvec)
         if len(cand) == 0:
             return []
@@ -173,7 +205,9 @@ class ClaimIndex:
             fc = self.factchecks[cand[o]]
             if exclude and fc.id in exclude:
                 continue
-            out.append(Match(fc, float(prob[o]), float(dense[cand[o]]), float(lex[cand[o]]), shared[o]))
+            out.append(
+                Match(fc, float(prob[o]), float(dense[cand[o]]), float(lex[cand[o]]), shared[o])
+            )
             if len(out) >= top:
                 break
         return out
@@ -210,7 +244,12 @@ class StoreEmbedder:
                 out[i] = have[k]
         if todo:
             enc = get_encoder()
-            vecs = np.asarray(enc.query([texts[i] for i in todo]) if kind == "query" else enc.passage([texts[i] for i in todo]), dtype=np.float32)
+            vecs = np.asarray(
+                enc.query([texts[i] for i in todo])
+                if kind == "query"
+                else enc.passage([texts[i] for i in todo]),
+                dtype=np.float32,
+            )
             out[todo] = vecs
             rows = {keys[i]: (keys[i], keys[i], vecs[n]) for n, i in enumerate(todo)}
             self.store.put_vectors(self.OWNER, MODEL_ID, list(rows.values()))
@@ -222,7 +261,9 @@ class ClaimMatcher:
 
     name = "claim_match"
 
-    def __init__(self, index: ClaimIndex, cache: Embedder | None = None, threshold: float | None = None) -> None:
+    def __init__(
+        self, index: ClaimIndex, cache: Embedder | None = None, threshold: float | None = None
+    ) -> None:
         self.index = index
         self.cache = cache
         self.threshold = index.ranker.threshold if threshold is None else threshold
@@ -234,7 +275,9 @@ class ClaimMatcher:
             return self.cache.embed(texts, "query")
         return np.asarray(get_encoder().query(texts), dtype=np.float32)
 
-    def match(self, queries: Sequence[Query], top: int = 5, progress: Callable[[int], None] | None = None) -> list[list[Match]]:
+    def match(
+        self, queries: Sequence[Query], top: int = 5, progress: Callable[[int], None] | None = None
+    ) -> list[list[Match]]:
         units: list[tuple[int, str, str | None]] = []  # (query index, text, sentence or None)
         langs: list[str | None] = []
         for qi, q in enumerate(queries):
@@ -258,7 +301,9 @@ class ClaimMatcher:
         return [sorted(b.values(), key=lambda m: -m.score)[:top] for b in best]
 
 
-def factcheck_vectors(store: Any, factchecks: Sequence[FactCheck], progress: Callable[[int], None] | None = None) -> np.ndarray:
+def factcheck_vectors(
+    store: Any, factchecks: Sequence[FactCheck], progress: Callable[[int], None] | None = None
+) -> np.ndarray:
     """Stored vectors of the fact-checks; missing or outdated ones are computed and stored."""
     from factwatch.models import content_hash
 
@@ -277,7 +322,14 @@ def factcheck_vectors(store: Any, factchecks: Sequence[FactCheck], progress: Cal
         idx = todo[s : s + 64]
         vecs = np.asarray(enc.passage([factchecks[i].search_text for i in idx]), dtype=np.float32)
         out[idx] = vecs
-        store.put_vectors("factcheck", MODEL_ID, [(factchecks[i].id, content_hash(factchecks[i].search_text), vecs[n]) for n, i in enumerate(idx)])
+        store.put_vectors(
+            "factcheck",
+            MODEL_ID,
+            [
+                (factchecks[i].id, content_hash(factchecks[i].search_text), vecs[n])
+                for n, i in enumerate(idx)
+            ],
+        )
         if progress is not None:
             progress(len(idx))
     return out
@@ -295,14 +347,21 @@ class ClaimMatchAnalyser:
 
     def __init__(self, store: Any, threshold: float | None = None) -> None:
         self.store = store
-        self.matcher = ClaimMatcher(load_index(store), cache=StoreEmbedder(store), threshold=threshold)
+        self.matcher = ClaimMatcher(
+            load_index(store), cache=StoreEmbedder(store), threshold=threshold
+        )
         self.rejected = store.rejected_pairs()
 
     def analyse(self, items: Sequence[Item]) -> list[Signal]:
         if not len(self.matcher.index):
             return []
         queries = [
-            Query(str(it.id), it.full_text, it.lang, {fc for (h, fc) in self.rejected if h == it.content_hash})
+            Query(
+                str(it.id),
+                it.full_text,
+                it.lang,
+                {fc for (h, fc) in self.rejected if h == it.content_hash},
+            )
             for it in items
         ]
         out: list[Signal] = []
@@ -318,7 +377,11 @@ class ClaimMatchAnalyser:
                         score=m.score,
                         target_type="factcheck",
                         target_id=m.factcheck.id,
-                        evidence={**m.as_dict()["why"], "claim": m.factcheck.claim, "rating": m.factcheck.rating},
+                        evidence={
+                            **m.as_dict()["why"],
+                            "claim": m.factcheck.claim,
+                            "rating": m.factcheck.rating,
+                        },
                     )
                 )
         return out
@@ -329,10 +392,14 @@ def _factory(ctx: AnalysisContext) -> ClaimMatchAnalyser:
     return ClaimMatchAnalyser(ctx.store, ctx.options.get("claim_threshold"))
 
 
-RETRO_PREFILTER = 0.80  # dense cosine a stored post must reach to be re-ranked against a new fact-check
+RETRO_PREFILTER = (
+    0.80  # dense cosine a stored post must reach to be re-ranked against a new fact-check
+)
 
 
-def retro_match(store: Any, factcheck_ids: Sequence[str], prefilter: float = RETRO_PREFILTER) -> list[Signal]:
+def retro_match(
+    store: Any, factcheck_ids: Sequence[str], prefilter: float = RETRO_PREFILTER
+) -> list[Signal]:
     """Find past items that repeat newly imported or published fact-checks.
 
     Stored query vectors (never re-embedded) are compared with the new fact-checks' vectors; the
@@ -358,18 +425,34 @@ def retro_match(store: Any, factcheck_ids: Sequence[str], prefilter: float = RET
     candidates = []
     for it in store.iter_items():
         clean = clean_post(it.full_text) or it.full_text
-        if text_key("query", clean) in close or any(text_key("query", s) in close for s in split_sentences(clean, it.lang)):
+        if text_key("query", clean) in close or any(
+            text_key("query", s) in close for s in split_sentences(clean, it.lang)
+        ):
             candidates.append(it)
     rejected = store.rejected_pairs()
     out: list[Signal] = []
-    queries = [Query(str(it.id), it.full_text, it.lang, {fc for (h, fc) in rejected if h == it.content_hash}) for it in candidates]
+    queries = [
+        Query(
+            str(it.id), it.full_text, it.lang, {fc for (h, fc) in rejected if h == it.content_hash}
+        )
+        for it in candidates
+    ]
     for it, matches in zip(candidates, matcher.match(queries, top=5), strict=True):
         for m in matches:
             if m.factcheck.id in wanted and m.score >= matcher.threshold and it.id is not None:
                 out.append(
                     Signal(
-                        item_id=it.id, kind="claim_match", score=m.score, target_type="factcheck", target_id=m.factcheck.id,
-                        evidence={**m.as_dict()["why"], "claim": m.factcheck.claim, "rating": m.factcheck.rating, "retro": True},
+                        item_id=it.id,
+                        kind="claim_match",
+                        score=m.score,
+                        target_type="factcheck",
+                        target_id=m.factcheck.id,
+                        evidence={
+                            **m.as_dict()["why"],
+                            "claim": m.factcheck.claim,
+                            "rating": m.factcheck.rating,
+                            "retro": True,
+                        },
                     )
                 )
     return out

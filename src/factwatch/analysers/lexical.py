@@ -38,8 +38,14 @@ class BM25Index:
         self.idf = np.zeros(len(self.vocab), dtype=np.float32)
         for j, d in df.items():
             self.idf[j] = np.log(1 + (n - d + 0.5) / (d + 0.5))
-        w = np.array(vals, dtype=np.float32) * self.idf[np.array(cols, dtype=np.int64)] if vals else np.array([], dtype=np.float32)
-        self.matrix = sparse.csc_matrix((w, (rows, cols)), shape=(n, len(self.vocab)), dtype=np.float32)
+        w = (
+            np.array(vals, dtype=np.float32) * self.idf[np.array(cols, dtype=np.int64)]
+            if vals
+            else np.array([], dtype=np.float32)
+        )
+        self.matrix = sparse.csc_matrix(
+            (w, (rows, cols)), shape=(n, len(self.vocab)), dtype=np.float32
+        )
         self.n_docs = n
 
     def term_ids(self, tokens: Sequence[str]) -> list[int]:

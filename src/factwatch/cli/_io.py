@@ -71,13 +71,17 @@ def read_jsonl(path: str, rejections: Rejections) -> Iterator[tuple[int, dict[st
                 rejections.add(f"{name}:{lineno}", f"not UTF-8 ({exc.reason} at byte {exc.start})")
                 continue
             except json.JSONDecodeError as exc:
-                rejections.add(f"{name}:{lineno}", f"invalid JSON ({exc.msg} at column {exc.colno})")
+                rejections.add(
+                    f"{name}:{lineno}", f"invalid JSON ({exc.msg} at column {exc.colno})"
+                )
                 continue
             except RecursionError:
                 rejections.add(f"{name}:{lineno}", "JSON nested too deeply")
                 continue
             if not isinstance(obj, dict):
-                rejections.add(f"{name}:{lineno}", f"expected a JSON object, got {type(obj).__name__}")
+                rejections.add(
+                    f"{name}:{lineno}", f"expected a JSON object, got {type(obj).__name__}"
+                )
                 continue
             yield lineno, obj
 

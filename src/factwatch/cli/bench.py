@@ -8,11 +8,17 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="Evaluation and speed harnesses (figures for the README).", no_args_is_help=True)
+    group = typer.Typer(
+        help="Evaluation and speed harnesses (figures for the README).", no_args_is_help=True
+    )
     app.add_typer(group, name="bench")
 
     @group.command("langid")
-    def langid(output: Annotated[str | None, typer.Option("--output", help="Also write the markdown table here.")] = None) -> None:
+    def langid(
+        output: Annotated[
+            str | None, typer.Option("--output", help="Also write the markdown table here.")
+        ] = None,
+    ) -> None:
         """Language identification accuracy (vi/fr/en) on the shared data."""
         from pathlib import Path
 
@@ -22,6 +28,15 @@ def register(app: typer.Typer) -> None:
         typer.echo(text)
         if output:
             Path(output).write_text(text + "\n")
+
+    @group.command("demo")
+    def demo(threshold: Annotated[float | None, typer.Option("--threshold")] = None) -> None:
+        """Precision and recall of claim-match signals on the bundled sample."""
+        import json
+
+        from factwatch.bench.demo import run
+
+        typer.echo(json.dumps(run(threshold), ensure_ascii=False, indent=1))
 
     @group.command("retrieval")
     def retrieval(

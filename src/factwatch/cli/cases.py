@@ -10,7 +10,9 @@ import typer
 from factwatch.cli._io import EXIT_USAGE, err_console
 
 
-def case_record(store: Any, case: Any, items: dict[int, Any], signals: dict[int, Any]) -> dict[str, Any]:
+def case_record(
+    store: Any, case: Any, items: dict[int, Any], signals: dict[int, Any]
+) -> dict[str, Any]:
     sigs = [signals[s] for s in case.signal_ids if s in signals]
     return {
         "id": case.id,
@@ -20,7 +22,12 @@ def case_record(store: Any, case: Any, items: dict[int, Any], signals: dict[int,
         "about": {"type": case.target_type, "id": case.target_id},
         "items": [items[i].native_id for i in case.item_ids if i in items],
         "signals": [
-            {"kind": s.kind, "score": round(s.score, 4), "item": items[s.item_id].native_id if s.item_id in items else s.item_id, "evidence": s.evidence}
+            {
+                "kind": s.kind,
+                "score": round(s.score, 4),
+                "item": items[s.item_id].native_id if s.item_id in items else s.item_id,
+                "evidence": s.evidence,
+            }
             for s in sigs
         ],
         "created_at": case.created_at.isoformat() if case.created_at else None,
@@ -35,7 +42,9 @@ def register(app: typer.Typer) -> None:
     @group.command("list")
     def list_(
         fmt: Annotated[str, typer.Option("--format", help="jsonl or table")] = "table",
-        status: Annotated[str | None, typer.Option("--status", help="Only cases with this status.")] = None,
+        status: Annotated[
+            str | None, typer.Option("--status", help="Only cases with this status.")
+        ] = None,
     ) -> None:
         """Print each case: kind, status, what it is about, its signals and item ids."""
         from factwatch.cli.main import open_store
@@ -57,12 +66,19 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.table import Table
 
-        tab = Table("id", "kind", "status", "about", "items", "best", "title", title=f"{len(records)} cases")
+        tab = Table(
+            "id", "kind", "status", "about", "items", "best", "title", title=f"{len(records)} cases"
+        )
         for r in records:
             best = max((s["score"] for s in r["signals"]), default=0.0)
             tab.add_row(
-                str(r["id"]), r["kind"], r["status"], f"{r['about']['type']}:{r['about']['id']}",
-                ", ".join(r["items"][:4]) + (f" +{len(r['items']) - 4}" if len(r["items"]) > 4 else ""),
-                f"{best:.2f}", r["title"][:60],
+                str(r["id"]),
+                r["kind"],
+                r["status"],
+                f"{r['about']['type']}:{r['about']['id']}",
+                ", ".join(r["items"][:4])
+                + (f" +{len(r['items']) - 4}" if len(r["items"]) > 4 else ""),
+                f"{best:.2f}",
+                r["title"][:60],
             )
         Console().print(tab)

@@ -14,8 +14,12 @@ CLASSIFIERS = ["clickbait", "checkworthy", "ranker"]
 
 
 def register(app: typer.Typer) -> None:
-    classify = typer.Typer(help="Score texts with a shipped classifier (JSONL in, JSONL out).", no_args_is_help=True)
-    train = typer.Typer(help="Train a shipped classifier from the shared data (fixed seed).", no_args_is_help=True)
+    classify = typer.Typer(
+        help="Score texts with a shipped classifier (JSONL in, JSONL out).", no_args_is_help=True
+    )
+    train = typer.Typer(
+        help="Train a shipped classifier from the shared data (fixed seed).", no_args_is_help=True
+    )
     for name in CLASSIFIERS:
         mod = importlib.import_module(f"factwatch.cli.{name}")
         mod.register_classify(classify)

@@ -14,5 +14,7 @@ def register(app: typer.Typer) -> None:
         from factwatch.cli.main import open_store
 
         store = open_store()
-        err_console.print(f"database ready: {store.engine.url.render_as_string(hide_password=True)}")
+        err_console.print(
+            f"database ready: {store.engine.url.render_as_string(hide_password=True)}"
+        )
         store.close()

@@ -16,9 +16,20 @@ def register(app: typer.Typer) -> None:
 
     @group.command("import")
     def import_(
-        files: Annotated[list[str], typer.Argument(help="JSONL, CSV, ClaimReview JSON-LD or HTML, Fact Check Tools JSON.")],
-        no_embed: Annotated[bool, typer.Option("--no-embed", help="Skip computing vectors now (done at first match).")] = False,
-        retro: Annotated[bool, typer.Option("--retro/--no-retro", help="Match stored past items against new fact-checks.")] = True,
+        files: Annotated[
+            list[str],
+            typer.Argument(help="JSONL, CSV, ClaimReview JSON-LD or HTML, Fact Check Tools JSON."),
+        ],
+        no_embed: Annotated[
+            bool,
+            typer.Option("--no-embed", help="Skip computing vectors now (done at first match)."),
+        ] = False,
+        retro: Annotated[
+            bool,
+            typer.Option(
+                "--retro/--no-retro", help="Match stored past items against new fact-checks."
+            ),
+        ] = True,
     ) -> None:
         """Import fact-checks; re-importing updates, never duplicates."""
         from pathlib import Path
@@ -64,7 +75,9 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(EXIT_REJECTED if len(rej) else EXIT_OK)
 
     @group.command("list")
-    def list_(fmt: Annotated[str, typer.Option("--format", help="jsonl or table")] = "jsonl") -> None:
+    def list_(
+        fmt: Annotated[str, typer.Option("--format", help="jsonl or table")] = "jsonl",
+    ) -> None:
         """Print the fact-check base."""
         from factwatch.cli.main import open_store
 
@@ -83,8 +96,13 @@ def register(app: typer.Typer) -> None:
             typer.echo(
                 json.dumps(
                     {
-                        "id": fc.id, "claim": fc.claim, "title": fc.title, "rating": fc.rating, "url": fc.url,
-                        "lang": fc.lang, "claimant": fc.claimant,
+                        "id": fc.id,
+                        "claim": fc.claim,
+                        "title": fc.title,
+                        "rating": fc.rating,
+                        "url": fc.url,
+                        "lang": fc.lang,
+                        "claimant": fc.claimant,
                         "published_at": fc.published_at.isoformat() if fc.published_at else None,
                     },
                     ensure_ascii=False,

@@ -33,9 +33,18 @@ def item_json(it: object) -> dict[str, object]:
 def register(app: typer.Typer) -> None:
     @app.command()
     def ingest(
-        sources: Annotated[list[str], typer.Argument(help="Files (posts, feeds, exports) or http(s) URLs.")],
-        fmt: Annotated[str | None, typer.Option("--format", help="Force a format (see --list-formats).")] = None,
-        allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")] = False,
+        sources: Annotated[
+            list[str], typer.Argument(help="Files (posts, feeds, exports) or http(s) URLs.")
+        ],
+        fmt: Annotated[
+            str | None, typer.Option("--format", help="Force a format (see --list-formats).")
+        ] = None,
+        allow_private: Annotated[
+            bool,
+            typer.Option(
+                "--allow-private", help="Allow fetching private, loopback and link-local addresses."
+            ),
+        ] = False,
     ) -> None:
         """Store items from files and URLs; the same item twice is stored once."""
         from factwatch.cli.main import open_store
@@ -69,7 +78,9 @@ def register(app: typer.Typer) -> None:
     @items.command("list")
     def list_(
         fmt: Annotated[str, typer.Option("--format", help="jsonl or table")] = "jsonl",
-        limit: Annotated[int | None, typer.Option("--limit", help="At most this many items.")] = None,
+        limit: Annotated[
+            int | None, typer.Option("--limit", help="At most this many items.")
+        ] = None,
     ) -> None:
         """Print stored items, oldest first."""
         from factwatch.cli.main import open_store
@@ -86,7 +97,9 @@ def register(app: typer.Typer) -> None:
             for n, it in enumerate(store.iter_items()):
                 if limit is not None and n >= limit:
                     break
-                tab.add_row(it.native_id, it.source, it.lang or "", it.author or "", it.full_text[:80])
+                tab.add_row(
+                    it.native_id, it.source, it.lang or "", it.author or "", it.full_text[:80]
+                )
             Console().print(tab)
         else:
             for n, it in enumerate(store.iter_items()):

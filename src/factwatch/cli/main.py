@@ -50,7 +50,9 @@ _state: dict[str, str | None] = {"db": None}
 def _root(
     db: Annotated[
         str | None,
-        typer.Option("--db", envvar="FACTWATCH_DB", help="Database path or URL (default ./factwatch.db)."),
+        typer.Option(
+            "--db", envvar="FACTWATCH_DB", help="Database path or URL (default ./factwatch.db)."
+        ),
     ] = None,
 ) -> None:
     _state["db"] = db

@@ -12,10 +12,16 @@ from factwatch.cli._io import JsonlWriter, Rejections, err_console, read_jsonl, 
 def register(app: typer.Typer) -> None:
     @app.command()
     def match(
-        input: Annotated[str, typer.Option("--input", help="JSONL posts: id, text, lang?  ('-' for stdin)")],
+        input: Annotated[
+            str, typer.Option("--input", help="JSONL posts: id, text, lang?  ('-' for stdin)")
+        ],
         top: Annotated[int, typer.Option("--top", min=1, max=100, help="Matches per post.")] = 5,
-        output: Annotated[str | None, typer.Option("--output", help="JSONL out (default stdout).")] = None,
-        min_score: Annotated[float, typer.Option("--min-score", help="Drop matches scoring below this.")] = 0.0,
+        output: Annotated[
+            str | None, typer.Option("--output", help="JSONL out (default stdout).")
+        ] = None,
+        min_score: Annotated[
+            float, typer.Option("--min-score", help="Drop matches scoring below this.")
+        ] = 0.0,
     ) -> None:
         """Match posts against the fact-check base (one output line per input post, in order)."""
         from factwatch.analysers.claim_match import ClaimMatcher, Query, load_index
@@ -38,11 +44,19 @@ def register(app: typer.Typer) -> None:
             index = load_index(store, advance)
         store.close()
         if not len(index):
-            err_console.print("warning: the fact-check base is empty (factwatch factchecks import FILE)")
+            err_console.print(
+                "warning: the fact-check base is empty (factwatch factchecks import FILE)"
+            )
         matcher = ClaimMatcher(index)
         with progress_bar("matching", len(queries)) as advance:
-            results = matcher.match(queries, top=top, progress=advance) if len(index) else [[] for _ in queries]
+            results = (
+                matcher.match(queries, top=top, progress=advance)
+                if len(index)
+                else [[] for _ in queries]
+            )
         with JsonlWriter(output) as out:
             for q, ms in zip(queries, results, strict=True):
-                out.write({"id": q.id, "matches": [m.as_dict() for m in ms if m.score >= min_score]})
+                out.write(
+                    {"id": q.id, "matches": [m.as_dict() for m in ms if m.score >= min_score]}
+                )
         raise typer.Exit(rej.exit_code)

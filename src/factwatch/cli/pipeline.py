@@ -12,7 +12,9 @@ from factwatch.cli._io import err_console
 def register(app: typer.Typer) -> None:
     @app.command()
     def analyze(
-        only: Annotated[list[str] | None, typer.Option("--only", help="Run only these analysers.")] = None,
+        only: Annotated[
+            list[str] | None, typer.Option("--only", help="Run only these analysers.")
+        ] = None,
         batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 256,
     ) -> None:
         """Run the analysers, store signals and open or update cases."""
@@ -27,7 +29,11 @@ def register(app: typer.Typer) -> None:
             return
         analysers = load_analysers(store, only)
         with progress_bar("analysing", pending) as advance:
-            rep = analyse_pending(store, batch_size=batch_size, progress=advance, analysers=analysers)
+            rep = analyse_pending(
+                store, batch_size=batch_size, progress=advance, analysers=analysers
+            )
         store.close()
         sig = ", ".join(f"{k}: {v}" for k, v in sorted(rep.signals.items())) or "none"
-        err_console.print(f"analysed {rep.items} items; signals {sig}; {len(rep.cases_touched)} cases opened or updated")
+        err_console.print(
+            f"analysed {rep.items} items; signals {sig}; {len(rep.cases_touched)} cases opened or updated"
+        )

@@ -17,8 +17,16 @@ def register_classify(group: typer.Typer) -> None:
 def register_train(group: typer.Typer) -> None:
     @group.command("ranker")
     def train_ranker_cmd(
-        output: Annotated[str | None, typer.Option("--output", help="Where to write the weights (default: the shipped file).")] = None,
-        precision: Annotated[float, typer.Option("--precision", help="Target precision of the signal threshold on train.")] = 0.9,
+        output: Annotated[
+            str | None,
+            typer.Option(
+                "--output", help="Where to write the weights (default: the shipped file)."
+            ),
+        ] = None,
+        precision: Annotated[
+            float,
+            typer.Option("--precision", help="Target precision of the signal threshold on train."),
+        ] = 0.9,
     ) -> None:
         """Train the claim re-ranker (logistic regression over pair features), seed 0."""
         from pathlib import Path
@@ -38,9 +46,16 @@ def register_train(group: typer.Typer) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
             json.dumps(
-                {"coef": ranker.coef, "intercept": ranker.intercept, "threshold": ranker.threshold, "info": ranker.info},
+                {
+                    "coef": ranker.coef,
+                    "intercept": ranker.intercept,
+                    "threshold": ranker.threshold,
+                    "info": ranker.info,
+                },
                 indent=2,
             )
             + "\n"
         )
-        err_console.print(f"ranker written to {path}: threshold {ranker.threshold:.3f}, {ranker.info}")
+        err_console.print(
+            f"ranker written to {path}: threshold {ranker.threshold:.3f}, {ranker.info}"
+        )

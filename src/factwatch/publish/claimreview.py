@@ -91,9 +91,9 @@ def parse_claimreview(cr: dict[str, Any]) -> FactCheck:
     ident = cr.get("identifier")
     if isinstance(ident, dict):
         ident = ident.get("value")
-    fc_id = (str(ident).strip() if isinstance(ident, str | int) and str(ident).strip() else None) or (
-        _text(cr.get("@id")) or stable_id("cr", url, claim)
-    )
+    fc_id = (
+        str(ident).strip() if isinstance(ident, str | int) and str(ident).strip() else None
+    ) or (_text(cr.get("@id")) or stable_id("cr", url, claim))
     extra: dict[str, Any] = {}
     if rating_obj.get("ratingValue") is not None:
         extra["rating_value"] = rating_obj.get("ratingValue")
@@ -134,14 +134,17 @@ def parse_factcheck_tools(obj: dict[str, Any]) -> Iterator[tuple[str, FactCheck 
                 continue
             url = _text(rv.get("url"))
             text = _text(claim.get("text")) or ""
-            yield f"{where}.claimReview[{j}]", FactCheck(
-                id=stable_id("gfc", url, text),
-                claim=text,
-                title=_text(rv.get("title")),
-                rating=_text(rv.get("textualRating")),
-                url=url,
-                lang=_text(rv.get("languageCode")),
-                claimant=_text(claim.get("claimant")),
-                published_at=_date(rv.get("reviewDate")) or _date(claim.get("claimDate")),
-                author=_name(rv.get("publisher")),
+            yield (
+                f"{where}.claimReview[{j}]",
+                FactCheck(
+                    id=stable_id("gfc", url, text),
+                    claim=text,
+                    title=_text(rv.get("title")),
+                    rating=_text(rv.get("textualRating")),
+                    url=url,
+                    lang=_text(rv.get("languageCode")),
+                    claimant=_text(claim.get("claimant")),
+                    published_at=_date(rv.get("reviewDate")) or _date(claim.get("claimDate")),
+                    author=_name(rv.get("publisher")),
+                ),
             )

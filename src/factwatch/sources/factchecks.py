@@ -13,7 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from factwatch.models import FactCheck
-from factwatch.publish.claimreview import iter_claimreviews, parse_claimreview, parse_factcheck_tools, stable_id
+from factwatch.publish.claimreview import (
+    iter_claimreviews,
+    parse_claimreview,
+    parse_factcheck_tools,
+    stable_id,
+)
 from factwatch.sources.base import RejectSink
 from factwatch.sources.dates import parse_datetime
 from factwatch.text.lang import detect_language
@@ -94,10 +99,14 @@ def read_factchecks(path: str, rejections: RejectSink) -> Iterator[FactCheck]:
     raw = p.read_bytes()
     head = raw.lstrip()[:4096].lower()
     name = p.name.lower()
-    if name.endswith((".html", ".htm")) or head.startswith((b"<!doctype html", b"<html")) or b"<script" in head:
+    if (
+        name.endswith((".html", ".htm"))
+        or head.startswith((b"<!doctype html", b"<html"))
+        or b"<script" in head
+    ):
         blocks = _LDJSON.findall(raw)
         if not blocks:
-            rejections.add(path, "HTML page without a <script type=\"application/ld+json\"> block")
+            rejections.add(path, 'HTML page without a <script type="application/ld+json"> block')
             return
         for i, block in enumerate(blocks, start=1):
             line = raw[: raw.find(block)].count(b"\n") + 1

@@ -25,21 +25,32 @@ def _html_to_text(html: str) -> str:
         return html
 
 
-def parse_feed_bytes(data: bytes, origin: str, rejections: RejectSink, base_url: str | None = None) -> Iterator[Item]:
+def parse_feed_bytes(
+    data: bytes, origin: str, rejections: RejectSink, base_url: str | None = None
+) -> Iterator[Item]:
     import feedparser
 
-    parsed: Any = feedparser.parse(data, response_headers={"content-location": base_url} if base_url else None)
+    parsed: Any = feedparser.parse(
+        data, response_headers={"content-location": base_url} if base_url else None
+    )
     if parsed.bozo and not parsed.entries:
-        rejections.add(origin, f"not a readable RSS/Atom feed ({parsed.get('bozo_exception', 'unknown error')})")
+        rejections.add(
+            origin,
+            f"not a readable RSS/Atom feed ({parsed.get('bozo_exception', 'unknown error')})",
+        )
         return
     feed_title = normalize_text(parsed.feed.get("title", "")) or origin
     feed_link = parsed.feed.get("link") or base_url or origin
     source = f"feed:{feed_link}"
     for n, entry in enumerate(parsed.entries, start=1):
         link = entry.get("link")
-        native = entry.get("id") or link or hashlib.sha256(
-            (entry.get("title", "") + entry.get("summary", "")).encode()
-        ).hexdigest()
+        native = (
+            entry.get("id")
+            or link
+            or hashlib.sha256(
+                (entry.get("title", "") + entry.get("summary", "")).encode()
+            ).hexdigest()
+        )
         title = normalize_text(entry.get("title", "")) or None
         body = ""
         if entry.get("content"):
@@ -75,7 +86,11 @@ def read_feed_file(path: str, rejections: RejectSink) -> Iterator[Item]:
 
 def _sniff(name: str, head: bytes) -> bool:
     h = head.lstrip()[:2048].lower()
-    return h.startswith(b"<?xml") and (b"<rss" in h or b"<feed" in h or b"<rdf:rdf" in h) or h.startswith((b"<rss", b"<feed"))
+    return (
+        h.startswith(b"<?xml")
+        and (b"<rss" in h or b"<feed" in h or b"<rdf:rdf" in h)
+        or h.startswith((b"<rss", b"<feed"))
+    )
 
 
 FORMAT = SourceFormat("feed", "RSS or Atom feed", _sniff, read_feed_file, priority=40)

@@ -78,7 +78,9 @@ def check_url(url: str, allow_private: bool = False, resolve: bool = True) -> No
         literal = None
     if literal is not None:
         addrs = [literal]
-    elif host.lower() == "localhost" or host.lower().endswith((".localhost", ".local", ".internal")):
+    elif host.lower() == "localhost" or host.lower().endswith(
+        (".localhost", ".local", ".internal")
+    ):
         raise FetchRefused(f"{url}: {host} is a local name (use --allow-private to fetch it)")
     elif not resolve:
         return
@@ -121,13 +123,17 @@ class Fetcher:
                         continue
                     declared = resp.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > self.max_bytes:
-                        raise SourceError(f"{current}: response of {declared} bytes exceeds the {self.max_bytes}-byte cap")
+                        raise SourceError(
+                            f"{current}: response of {declared} bytes exceeds the {self.max_bytes}-byte cap"
+                        )
                     chunks: list[bytes] = []
                     size = 0
                     for chunk in resp.iter_bytes():
                         size += len(chunk)
                         if size > self.max_bytes:
-                            raise SourceError(f"{current}: response exceeds the {self.max_bytes}-byte cap")
+                            raise SourceError(
+                                f"{current}: response exceeds the {self.max_bytes}-byte cap"
+                            )
                         chunks.append(chunk)
                     return Response(
                         url=str(resp.url),

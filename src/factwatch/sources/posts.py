@@ -65,7 +65,8 @@ def item_from_record(rec: dict[str, Any], default_source: str) -> Item:
 
 
 def read_jsonl(path: str, rejections: RejectSink) -> Iterator[Item]:
-    from factwatch.cli._io import Rejections, read_jsonl as _lines
+    from factwatch.cli._io import Rejections
+    from factwatch.cli._io import read_jsonl as _lines
 
     local = Rejections(quiet=True)
     default_source = f"file:{Path(path).name}"
@@ -90,7 +91,9 @@ def read_csv(path: str, rejections: RejectSink) -> Iterator[Item]:
         content = raw.decode("utf-8-sig", errors="replace")
     reader = csv.DictReader(io.StringIO(content, newline=""))
     if not reader.fieldnames or "id" not in reader.fieldnames:
-        rejections.add(f"{path}:1", f"CSV header must include 'id' and 'text', got {reader.fieldnames}")
+        rejections.add(
+            f"{path}:1", f"CSV header must include 'id' and 'text', got {reader.fieldnames}"
+        )
         return
     while True:
         try:
@@ -107,7 +110,9 @@ def read_csv(path: str, rejections: RejectSink) -> Iterator[Item]:
             rejections.add(f"{path}:{reader.line_num}", "NUL byte in a field")
             continue
         try:
-            yield item_from_record({k: (v if v != "" else None) for k, v in rec.items()}, default_source)
+            yield item_from_record(
+                {k: (v if v != "" else None) for k, v in rec.items()}, default_source
+            )
         except ValueError as exc:
             rejections.add(f"{path}:{reader.line_num}", str(exc))
 
@@ -134,6 +139,18 @@ def _sniff_csv(name: str, head: bytes) -> bool:
 
 
 FORMATS = [
-    SourceFormat("jsonl", "JSON Lines posts (id, text, title?, url?, author?, published_at?, lang?, source?)", _sniff_jsonl, read_jsonl, priority=80),
-    SourceFormat("csv", "CSV posts with a header (id, text, title?, url?, author?, published_at?, lang?, source?)", _sniff_csv, read_csv, priority=80),
+    SourceFormat(
+        "jsonl",
+        "JSON Lines posts (id, text, title?, url?, author?, published_at?, lang?, source?)",
+        _sniff_jsonl,
+        read_jsonl,
+        priority=80,
+    ),
+    SourceFormat(
+        "csv",
+        "CSV posts with a header (id, text, title?, url?, author?, published_at?, lang?, source?)",
+        _sniff_csv,
+        read_csv,
+        priority=80,
+    ),
 ]

@@ -28,7 +28,9 @@ def extract_article(html: str, url: str) -> tuple[str | None, str, dict[str, str
     return (normalize_text(title) if title else None), normalize_text(text), info
 
 
-def read_url(url: str, rejections: RejectSink, allow_private: bool = False, fetcher: Fetcher | None = None) -> Iterator[Item]:
+def read_url(
+    url: str, rejections: RejectSink, allow_private: bool = False, fetcher: Fetcher | None = None
+) -> Iterator[Item]:
     fetcher = fetcher or Fetcher(allow_private=allow_private)
     try:
         resp = fetcher.fetch(url)

@@ -107,10 +107,12 @@ class Store:
             for it in items:
                 h = it.content_hash
                 dup = conn.execute(
-                    select(t.items.c.id).where(
+                    select(t.items.c.id)
+                    .where(
                         (and_(t.items.c.source == it.source, t.items.c.native_id == it.native_id))
                         | (t.items.c.content_hash == h)
-                    ).limit(1)
+                    )
+                    .limit(1)
                 ).first()
                 if dup is not None:
                     it.id = dup[0]
@@ -184,7 +186,10 @@ class Store:
     def unanalysed_items(self, limit: int = 500) -> list[Item]:
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(t.items).where(t.items.c.analysed_at.is_(None)).order_by(t.items.c.id).limit(limit)
+                select(t.items)
+                .where(t.items.c.analysed_at.is_(None))
+                .order_by(t.items.c.id)
+                .limit(limit)
             ).all()
         return [self._item(r) for r in rows]
 
@@ -231,7 +236,9 @@ class Store:
                     else:
                         res.updated += 1
                         res.changed_ids.append(fc.id)
-                    conn.execute(update(t.factchecks).where(t.factchecks.c.id == fc.id).values(**values))
+                    conn.execute(
+                        update(t.factchecks).where(t.factchecks.c.id == fc.id).values(**values)
+                    )
                 else:
                     res.unchanged += 1
         return res
@@ -280,7 +287,9 @@ class Store:
                 out[r.owner_id] = (r.text_hash, np.frombuffer(r.vector, dtype="<f4"))
         return out
 
-    def get_vectors_by_ids(self, owner_type: str, model: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
+    def get_vectors_by_ids(
+        self, owner_type: str, model: str, ids: Sequence[str]
+    ) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
@@ -294,23 +303,34 @@ class Store:
                     out[r.owner_id] = np.frombuffer(r.vector, dtype="<f4")
         return out
 
-    def iter_vectors(self, owner_type: str, model: str, batch: int = 5000) -> Iterator[tuple[list[str], np.ndarray]]:
+    def iter_vectors(
+        self, owner_type: str, model: str, batch: int = 5000
+    ) -> Iterator[tuple[list[str], np.ndarray]]:
         """All stored vectors of an owner type, in chunks of (ids, matrix)."""
         last = ""
         while True:
             with self.engine.connect() as conn:
                 rows = conn.execute(
                     select(t.embeddings.c.owner_id, t.embeddings.c.vector)
-                    .where(t.embeddings.c.owner_type == owner_type, t.embeddings.c.model == model, t.embeddings.c.owner_id > last)
+                    .where(
+                        t.embeddings.c.owner_type == owner_type,
+                        t.embeddings.c.model == model,
+                        t.embeddings.c.owner_id > last,
+                    )
                     .order_by(t.embeddings.c.owner_id)
                     .limit(batch)
                 ).all()
             if not rows:
                 return
-            yield [r.owner_id for r in rows], np.vstack([np.frombuffer(r.vector, dtype="<f4") for r in rows])
+            yield (
+                [r.owner_id for r in rows],
+                np.vstack([np.frombuffer(r.vector, dtype="<f4") for r in rows]),
+            )
             last = rows[-1].owner_id
 
-    def put_vectors(self, owner_type: str, model: str, rows: Sequence[tuple[str, str, np.ndarray]]) -> None:
+    def put_vectors(
+        self, owner_type: str, model: str, rows: Sequence[tuple[str, str, np.ndarray]]
+    ) -> None:
         """Store ``(owner_id, text_hash, vector)`` rows, replacing older ones."""
         if not rows:
             return
@@ -348,16 +368,24 @@ class Store:
                 data = {
                     "aliases": e.aliases,
                     "domains": e.domains,
-                    "accounts": [a.__dict__ if hasattr(a, "__dict__") else _acc(a) for a in e.accounts],
+                    "accounts": [
+                        a.__dict__ if hasattr(a, "__dict__") else _acc(a) for a in e.accounts
+                    ],
                     "logos": e.logos,
                 }
                 old = conn.execute(select(t.entities.c.id).where(t.entities.c.id == e.id)).first()
                 if old is None:
-                    conn.execute(insert(t.entities).values(id=e.id, name=e.name, kind=e.kind, data=data, updated_at=now))
+                    conn.execute(
+                        insert(t.entities).values(
+                            id=e.id, name=e.name, kind=e.kind, data=data, updated_at=now
+                        )
+                    )
                     res.inserted += 1
                 else:
                     conn.execute(
-                        update(t.entities).where(t.entities.c.id == e.id).values(name=e.name, kind=e.kind, data=data, updated_at=now)
+                        update(t.entities)
+                        .where(t.entities.c.id == e.id)
+                        .values(name=e.name, kind=e.kind, data=data, updated_at=now)
                     )
                     res.updated += 1
         return res
@@ -382,7 +410,9 @@ class Store:
         return out
 
     # ------------------------------------------------------------------ signals and cases
-    def add_signals(self, signals: Sequence[Signal], conn: Connection | None = None) -> list[Signal]:
+    def add_signals(
+        self, signals: Sequence[Signal], conn: Connection | None = None
+    ) -> list[Signal]:
         """Store signals (one per item, kind and target: a repeat updates score and evidence)."""
         if conn is None:
             with self.engine.begin() as c:
@@ -393,11 +423,17 @@ class Store:
                 select(t.signals.c.id).where(
                     t.signals.c.item_id == s.item_id,
                     t.signals.c.kind == s.kind,
-                    (t.signals.c.target_id == s.target_id) if s.target_id is not None else t.signals.c.target_id.is_(None),
+                    (t.signals.c.target_id == s.target_id)
+                    if s.target_id is not None
+                    else t.signals.c.target_id.is_(None),
                 )
             ).first()
             if old is not None:
-                conn.execute(update(t.signals).where(t.signals.c.id == old[0]).values(score=s.score, evidence=s.evidence))
+                conn.execute(
+                    update(t.signals)
+                    .where(t.signals.c.id == old[0])
+                    .values(score=s.score, evidence=s.evidence)
+                )
                 s.id = old[0]
             else:
                 r = conn.execute(
@@ -430,7 +466,11 @@ class Store:
 
     def signals_for_items(self, item_ids: Sequence[int]) -> list[Signal]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t.signals).where(t.signals.c.item_id.in_(list(item_ids))).order_by(t.signals.c.id)).all()
+            rows = conn.execute(
+                select(t.signals)
+                .where(t.signals.c.item_id.in_(list(item_ids)))
+                .order_by(t.signals.c.id)
+            ).all()
         return [self._signal(r) for r in rows]
 
     def list_signals(self, kind: str | None = None) -> list[Signal]:
@@ -441,7 +481,13 @@ class Store:
             return [self._signal(r) for r in conn.execute(q)]
 
     def open_case(
-        self, kind: str, target_type: str, target_id: str, title: str, item_id: int, signal_id: int | None,
+        self,
+        kind: str,
+        target_type: str,
+        target_id: str,
+        title: str,
+        item_id: int,
+        signal_id: int | None,
         conn: Connection | None = None,
     ) -> int:
         """Open the case about ``target`` (or find the open one) and attach the item to it."""
@@ -451,15 +497,22 @@ class Store:
         now = utcnow()
         row = conn.execute(
             select(t.cases.c.id).where(
-                t.cases.c.kind == kind, t.cases.c.target_type == target_type, t.cases.c.target_id == target_id
+                t.cases.c.kind == kind,
+                t.cases.c.target_type == target_type,
+                t.cases.c.target_id == target_id,
             )
         ).first()
         if row is None:
             case_id = int(
                 conn.execute(
                     insert(t.cases).values(
-                        kind=kind, target_type=target_type, target_id=target_id, title=title[:1000],
-                        status="new", created_at=now, updated_at=now,
+                        kind=kind,
+                        target_type=target_type,
+                        target_id=target_id,
+                        title=title[:1000],
+                        status="new",
+                        created_at=now,
+                        updated_at=now,
                     )
                 ).inserted_primary_key[0]
             )
@@ -467,15 +520,23 @@ class Store:
             case_id = int(row[0])
             conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(updated_at=now))
         linked = conn.execute(
-            select(t.case_items.c.item_id).where(t.case_items.c.case_id == case_id, t.case_items.c.item_id == item_id)
+            select(t.case_items.c.item_id).where(
+                t.case_items.c.case_id == case_id, t.case_items.c.item_id == item_id
+            )
         ).first()
         if linked is None:
-            conn.execute(insert(t.case_items).values(case_id=case_id, item_id=item_id, signal_id=signal_id, added_at=now))
+            conn.execute(
+                insert(t.case_items).values(
+                    case_id=case_id, item_id=item_id, signal_id=signal_id, added_at=now
+                )
+            )
         return case_id
 
     def _case(self, r: Any, conn: Connection) -> Case:
         links = conn.execute(
-            select(t.case_items.c.item_id, t.case_items.c.signal_id).where(t.case_items.c.case_id == r.id).order_by(t.case_items.c.item_id)
+            select(t.case_items.c.item_id, t.case_items.c.signal_id)
+            .where(t.case_items.c.case_id == r.id)
+            .order_by(t.case_items.c.item_id)
         ).all()
         return Case(
             id=r.id,
@@ -506,19 +567,30 @@ class Store:
 
     def set_case_status(self, case_id: int, status: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(status=status, updated_at=utcnow()))
+            conn.execute(
+                update(t.cases)
+                .where(t.cases.c.id == case_id)
+                .values(status=status, updated_at=utcnow())
+            )
 
     # ------------------------------------------------------------------ feedback
-    def add_feedback(self, content_hash: str, factcheck_id: str, verdict: str, user: str | None = None) -> None:
+    def add_feedback(
+        self, content_hash: str, factcheck_id: str, verdict: str, user: str | None = None
+    ) -> None:
         with self.engine.begin() as conn:
             conn.execute(
                 t.match_feedback.delete().where(
-                    t.match_feedback.c.content_hash == content_hash, t.match_feedback.c.factcheck_id == factcheck_id
+                    t.match_feedback.c.content_hash == content_hash,
+                    t.match_feedback.c.factcheck_id == factcheck_id,
                 )
             )
             conn.execute(
                 insert(t.match_feedback).values(
-                    content_hash=content_hash, factcheck_id=factcheck_id, verdict=verdict, user=user, created_at=utcnow()
+                    content_hash=content_hash,
+                    factcheck_id=factcheck_id,
+                    verdict=verdict,
+                    user=user,
+                    created_at=utcnow(),
                 )
             )
 
@@ -534,7 +606,9 @@ class Store:
     # ------------------------------------------------------------------ analyser state
     def get_state(self, name: str) -> bytes | None:
         with self.engine.connect() as conn:
-            r = conn.execute(select(t.analyser_state.c.data).where(t.analyser_state.c.name == name)).first()
+            r = conn.execute(
+                select(t.analyser_state.c.data).where(t.analyser_state.c.name == name)
+            ).first()
         return bytes(r[0]) if r is not None else None
 
     def put_state(self, name: str, data: bytes) -> None:
@@ -544,4 +618,9 @@ class Store:
 
 
 def _acc(a: Any) -> dict[str, Any]:
-    return {"platform": a.platform, "handle": a.handle, "display_name": a.display_name, "url": a.url}
+    return {
+        "platform": a.platform,
+        "handle": a.handle,
+        "display_name": a.display_name,
+        "url": a.url,
+    }

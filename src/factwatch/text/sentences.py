@@ -7,8 +7,52 @@ import re
 from factwatch.text.normalize import normalize_text
 
 _ABBREV = frozenset(
-    "mr mrs ms dr prof sr jr st vs etc e.g i.e u.s u.k mm m mme mlle no nos p pp fig vol "
-    "jan feb mar apr jun jul aug sep sept oct nov dec tp ts ths pgs gs ông bà tt".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "mm",
+        "m",
+        "mme",
+        "mlle",
+        "no",
+        "nos",
+        "p",
+        "pp",
+        "fig",
+        "vol",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "tp",
+        "ts",
+        "ths",
+        "pgs",
+        "gs",
+        "ông",
+        "bà",
+        "tt",
+    ]
 )
 # A sentence ends at . ! ? … (optionally followed by quotes/brackets) then whitespace and an
 # upper-case letter, digit, quote or bracket; newlines always end a sentence.

@@ -15,7 +15,7 @@ from factwatch.text.normalize import fold
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _URL = re.compile(r"https?://\S+|www\.\S+")
 
-STOPWORDS = frozenset(
+_STOPWORDS_TEXT = (
     # English
     "a an the and or but if of to in on at by for with from as is are was were be been being "
     "it its this that these those he she they we you i me my our your their his her them us "
@@ -28,8 +28,9 @@ STOPWORDS = frozenset(
     "sur avec sans sous est sont été être avoir a ont pas ne plus y c s n j m t "
     # Vietnamese (folded)
     "va la cua co cac nhung mot nay do thi voi duoc cho trong khi da se dang rang ma cung "
-    "nhu tu ra vao len den tai ve nen vi".split()
+    "nhu tu ra vao len den tai ve nen vi"
 )
+STOPWORDS = frozenset(fold(w) for w in _STOPWORDS_TEXT.split())
 
 
 def words(text: str) -> list[str]:
