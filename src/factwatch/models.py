@@ -46,14 +46,20 @@ class Item:
 
     @property
     def content_hash(self) -> str:
-        return content_hash(self.title, self.text, self.url)
+        """Same author, title, text and URL: the same item (within one source)."""
+        return content_hash(self.author, self.title, self.text, self.url)
 
     @property
     def full_text(self) -> str:
-        """Title and text together, as analysers that read prose should see them."""
+        """Title, text and the text read in its images, as analysers that read prose see them."""
+        parts = []
         if self.title and self.title.strip() and self.title.strip() not in self.text:
-            return f"{self.title.strip()}\n{self.text}"
-        return self.text
+            parts.append(self.title.strip())
+        parts.append(self.text)
+        parts.extend(
+            o["text"] for o in self.extra.get("ocr", []) if isinstance(o, dict) and o.get("text")
+        )
+        return "\n".join(p for p in parts if p)
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from factwatch.store import Store
 from factwatch.text.lang import detect_language
 
 # Analyser modules, imported for their @register; order is the order they run in.
-ANALYSER_MODULES = ["claim_match"]
+ANALYSER_MODULES = ["claim_match", "clickbait", "lookalike", "campaigns", "media"]
 
 # Signal kind -> case kind.  Signals of other kinds annotate items without opening cases.
 CASE_KINDS = {
@@ -56,10 +56,22 @@ def case_title(store: Store, sig: Signal) -> str:
 
 
 def prepare(items: Sequence[Item]) -> None:
-    """Fill what analysers rely on: the language of each item."""
+    """Fill what analysers rely on: the text read in each item's images, and its language."""
     for it in items:
+        if it.media and "ocr" not in it.extra and any(m.get("type") == "image" for m in it.media):
+            it.extra["ocr"] = _ocr(it)
         if not it.lang:
             it.lang = detect_language(it.full_text, default="und")
+
+
+def _ocr(item: Item) -> list[dict[str, Any]]:
+    """OCR of the item's local images; nothing when Tesseract is not installed."""
+    from factwatch.media.ocr import OcrUnavailable, ocr_item_media
+
+    try:
+        return ocr_item_media(item)
+    except OcrUnavailable:
+        return []
 
 
 def store_signals(

@@ -16,10 +16,16 @@ def test_items_are_idempotent_by_native_id_and_content(store):
     a = Item(source="s", native_id="1", text="Hello world")
     r = store.add_items([a, Item(source="s", native_id="1", text="changed text")])
     assert (r.inserted, r.unchanged) == (1, 1)
-    # Same content from another source is stored once too.
-    r = store.add_items([Item(source="other", native_id="9", text="Hello  world")])
+    # The same content re-exported under a new id in the same source is stored once...
+    r = store.add_items([Item(source="s", native_id="2", text="Hello  world")])
     assert (r.inserted, r.unchanged) == (0, 1)
-    assert store.count_items() == 1
+    # ...but copies by other accounts or in other sources are kept (campaigns are copies).
+    r = store.add_items([Item(source="other", native_id="9", text="Hello world"), Item(source="s", native_id="3", text="Hello world", author="@b")])
+    assert (r.inserted, r.unchanged) == (2, 0)
+    # Items without text or URL never collide by content.
+    r = store.add_items([Item(source="s", native_id="e1", text=""), Item(source="s", native_id="e2", text="")])
+    assert r.inserted == 2
+    assert store.count_items() == 5
 
 
 def test_factchecks_upsert_updates_and_never_duplicates(store):

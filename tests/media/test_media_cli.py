@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import jpeg_bytes, needs_tesseract, text_picture
+from media_support import jpeg_bytes, needs_tesseract, text_picture
 
 
 def _lines(out: str) -> list[dict]:

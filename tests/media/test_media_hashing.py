@@ -55,9 +55,9 @@ def test_hex_validation() -> None:
 
 
 def test_caption_bar_is_removed_before_matching() -> None:
+    from media_support import font_path, picture
     from PIL import Image, ImageDraw, ImageFont
 
-    from conftest import font_path, picture
     from factwatch.media.hashing import hash_pil, strip_caption_bars
     from factwatch.media.matcher import MediaMatcher
 
@@ -76,7 +76,8 @@ def test_caption_bar_is_removed_before_matching() -> None:
 
 
 def test_reference_crops_catch_cropped_copies() -> None:
-    from conftest import picture
+    from media_support import picture
+
     from factwatch.media.hashing import hash_pil, reference_crops
     from factwatch.media.matcher import MediaMatcher
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from media_support import jpeg_bytes, needs_tesseract, picture, text_picture
 from PIL import Image, ImageDraw, ImageFont
 from rapidfuzz.distance import Levenshtein
 
-from conftest import jpeg_bytes, needs_tesseract, picture, text_picture
 from factwatch.media.ocr import _parse_tsv, ocr_image, ocr_item_media, otsu_threshold, preprocess
 from factwatch.models import Item
 
@@ -38,7 +38,7 @@ def test_ocr_reads_three_languages(text: str, lang: str, dark: bool) -> None:
 
 @needs_tesseract
 def test_meme_text_over_a_picture(tmp_path: Path, pictures: dict[str, Path]) -> None:
-    from conftest import font_path
+    from media_support import font_path
 
     img = picture(5, (640, 200))
     font = ImageFont.truetype(font_path(), 34)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from media_support import make_video, needs_ffmpeg, picture
 
-from conftest import make_video, needs_ffmpeg, picture
 from factwatch.media.hashing import hash_pil
 from factwatch.media.matcher import MediaMatcher
 from factwatch.media.video import VideoError, extract_keyframes, hash_video

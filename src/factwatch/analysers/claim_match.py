@@ -31,7 +31,7 @@ from factwatch.analysers.lexical import BM25Index
 from factwatch.embed import DIM, MODEL_ID, get_encoder, text_key
 from factwatch.models import FactCheck, Item, Signal
 from factwatch.text.lang import detect_language
-from factwatch.text.normalize import fold, normalize_text
+from factwatch.text.normalize import fold, fold_diacritics, normalize_text
 from factwatch.text.sentences import split_sentences
 from factwatch.text.tokens import tokenize
 
@@ -49,7 +49,7 @@ FEATURES = (
 )
 DEFAULT_THRESHOLD = 0.5
 CANDIDATES = 30
-LONG_TEXT_SENTENCES = 3
+LONG_TEXT_CHARS = 500  # longer texts (articles, transcripts) are also matched sentence by sentence
 
 _URL = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+")
 _ATTRIBUTION = re.compile(r"\s[—–-]\s[^—–]{1,80}\(@\w{1,30}\)\s[^—–]{0,40}$")
@@ -59,14 +59,20 @@ _NAME = re.compile(r"(?<![\w])([A-ZÀ-ỸĐ][\w'’-]{2,})")
 
 
 def clean_post(text: str) -> str:
-    """Drop what says nothing about the claim: URLs, the trailing "— Name (@handle) date" of a
-    tweet, @handles and the '#' of hashtags (the word is kept)."""
+    """Drop the URLs (t.co links, pic.twitter.com) of a post.  The trailing "— Name (@handle)
+    date" of a tweet is kept: who said it is often what the fact-check is about (removing it
+    lowers dev MAP@5, see the README's ablations)."""
     text = normalize_text(text)
-    text = _ATTRIBUTION.sub("", text)
+    text = _URL.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def strip_attribution(text: str) -> str:
+    """The aggressive cleaning (attribution, handles, '#'), kept for the ablation."""
+    text = _ATTRIBUTION.sub("", normalize_text(text))
     text = _URL.sub(" ", text)
     text = _HANDLE.sub(" ", text)
-    text = text.replace("#", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", text.replace("#", " ")).strip()
 
 
 def _numbers(text: str) -> set[str]:
@@ -85,6 +91,24 @@ class Match:
     lexical: float
     shared: list[str] = field(default_factory=list)
     sentence: str | None = None
+
+    def signal(self, item_id: int, retro: bool = False) -> Signal:
+        """This match as a pipeline signal about the fact-check, with its evidence."""
+        evidence = {
+            **self.as_dict()["why"],
+            "claim": self.factcheck.claim,
+            "rating": self.factcheck.rating,
+        }
+        if retro:
+            evidence["retro"] = True
+        return Signal(
+            item_id=item_id,
+            kind="claim_match",
+            score=self.score,
+            target_type="factcheck",
+            target_id=self.factcheck.id,
+            evidence=evidence,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         fc = self.factcheck
@@ -105,26 +129,68 @@ class Match:
 
 @dataclass
 class Ranker:
-    """Logistic regression over pair features; ``coef``/``intercept`` from ``train_ranker``."""
+    """Fusion and calibration, fitted on the CheckThat! train split (``factwatch train ranker``).
 
-    coef: list[float]
+    Candidates are ordered by ``fused = dense + lex_weight * lex`` (the weight that maximises
+    MAP@5 on train); the score shown is ``sigmoid(slope * fused + intercept)``, a probability
+    calibrated on train posts and on posts that match nothing from ``fused`` and the candidate's
+    margin over the best other candidate (both slopes positive, so the order stays that of ``fused``)."""
+
+    lex_weight: float
+    slope: float
     intercept: float
     threshold: float = DEFAULT_THRESHOLD
+    margin_slope: float = 0.0
+    margin_floor: float = 0.0
     info: dict[str, Any] = field(default_factory=dict)
+
+    @staticmethod
+    def margins(fused: np.ndarray, floor: float = 0.0) -> np.ndarray:
+        """How far each candidate stands above the best of the others, or above ``floor`` (the
+        usual score of the best wrong candidate on train) when the base has few fact-checks.
+        Monotone in ``fused``."""
+        if len(fused) == 0:
+            return np.zeros_like(fused)
+        if len(fused) == 1:
+            return fused - floor
+        top2 = np.sort(fused)[-2:]
+        other_best = np.where(fused >= top2[1], top2[0], top2[1])
+        return fused - np.maximum(other_best, floor)
 
     @classmethod
     def load(cls, path: Path = RANKER_PATH) -> Ranker:
         if path.exists():
             d = json.loads(path.read_text())
             return cls(
-                d["coef"], d["intercept"], d.get("threshold", DEFAULT_THRESHOLD), d.get("info", {})
+                lex_weight=d["lex_weight"],
+                slope=d["slope"],
+                intercept=d["intercept"],
+                threshold=d.get("threshold", DEFAULT_THRESHOLD),
+                margin_slope=d.get("margin_slope", 0.0),
+                margin_floor=d.get("margin_floor", 0.0),
+                info=d.get("info", {}),
             )
-        # Untrained fallback: dense cosine dominates, lexical helps; roughly calibrated by hand.
-        return cls([12.0, 8.0, 0.0, 3.0, 2.0, 0.0, 0.0, 0.3, 0.3], -11.0)
+        # Untrained fallback (only before `factwatch train ranker` has ever run).
+        return cls(0.2, 30.0, -27.0)
+
+    def fused(self, feats: np.ndarray) -> np.ndarray:
+        return feats[:, FEATURES.index("dense")] + self.lex_weight * feats[:, FEATURES.index("lex")]
 
     def probability(self, feats: np.ndarray) -> np.ndarray:
-        z = feats @ np.asarray(self.coef, dtype=np.float32) + self.intercept
+        f = self.fused(feats)
+        z = self.slope * f + self.margin_slope * self.margins(f, self.margin_floor) + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lex_weight": self.lex_weight,
+            "slope": self.slope,
+            "margin_slope": self.margin_slope,
+            "margin_floor": self.margin_floor,
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "info": self.info,
+        }
 
 
 class ClaimIndex:
@@ -199,7 +265,7 @@ class ClaimIndex:
         if len(cand) == 0:
             return []
         prob = self.ranker.probability(rows)
-        order = np.argsort(-prob)
+        order = np.argsort(-self.ranker.fused(rows), kind="stable")
         out: list[Match] = []
         for o in order:
             fc = self.factchecks[cand[o]]
@@ -285,9 +351,8 @@ class ClaimMatcher:
             langs.append(lang)
             clean = clean_post(q.text)
             units.append((qi, clean or q.text, None))
-            sents = split_sentences(clean, lang)
-            if len(sents) >= LONG_TEXT_SENTENCES:
-                units.extend((qi, s, s) for s in sents if len(s) >= 20)
+            if len(clean) > LONG_TEXT_CHARS:
+                units.extend((qi, s, s) for s in split_sentences(clean, lang) if len(s) >= 20)
         vecs = self._embed([u[1] for u in units])
         best: list[dict[str, Match]] = [dict() for _ in queries]
         for (qi, text, sentence), vec in zip(units, vecs, strict=True):
@@ -301,6 +366,15 @@ class ClaimMatcher:
         return [sorted(b.values(), key=lambda m: -m.score)[:top] for b in best]
 
 
+def passage_text(fc: FactCheck) -> str:
+    """What is embedded for a fact-check: claim and title; for Vietnamese also their accent-free
+    form, because e5 places accent-less Vietnamese posts far from accented text."""
+    text = fc.search_text
+    if fc.lang == "vi":
+        text = f"{text}\n{fold_diacritics(text)}"
+    return text
+
+
 def factcheck_vectors(
     store: Any, factchecks: Sequence[FactCheck], progress: Callable[[int], None] | None = None
 ) -> np.ndarray:
@@ -311,7 +385,7 @@ def factcheck_vectors(
     out = np.zeros((len(factchecks), 384), dtype=np.float32)
     todo: list[int] = []
     for i, fc in enumerate(factchecks):
-        h = content_hash(fc.search_text)
+        h = content_hash(passage_text(fc))
         got = have.get(fc.id)
         if got is not None and got[0] == h:
             out[i] = got[1]
@@ -320,13 +394,13 @@ def factcheck_vectors(
     enc = get_encoder()
     for s in range(0, len(todo), 64):
         idx = todo[s : s + 64]
-        vecs = np.asarray(enc.passage([factchecks[i].search_text for i in idx]), dtype=np.float32)
+        vecs = np.asarray(enc.passage([passage_text(factchecks[i]) for i in idx]), dtype=np.float32)
         out[idx] = vecs
         store.put_vectors(
             "factcheck",
             MODEL_ID,
             [
-                (factchecks[i].id, content_hash(factchecks[i].search_text), vecs[n])
+                (factchecks[i].id, content_hash(passage_text(factchecks[i])), vecs[n])
                 for n, i in enumerate(idx)
             ],
         )
@@ -370,20 +444,7 @@ class ClaimMatchAnalyser:
                 if m.score < self.matcher.threshold:
                     continue
                 assert it.id is not None
-                out.append(
-                    Signal(
-                        item_id=it.id,
-                        kind="claim_match",
-                        score=m.score,
-                        target_type="factcheck",
-                        target_id=m.factcheck.id,
-                        evidence={
-                            **m.as_dict()["why"],
-                            "claim": m.factcheck.claim,
-                            "rating": m.factcheck.rating,
-                        },
-                    )
-                )
+                out.append(m.signal(it.id))
         return out
 
 
@@ -440,19 +501,5 @@ def retro_match(
     for it, matches in zip(candidates, matcher.match(queries, top=5), strict=True):
         for m in matches:
             if m.factcheck.id in wanted and m.score >= matcher.threshold and it.id is not None:
-                out.append(
-                    Signal(
-                        item_id=it.id,
-                        kind="claim_match",
-                        score=m.score,
-                        target_type="factcheck",
-                        target_id=m.factcheck.id,
-                        evidence={
-                            **m.as_dict()["why"],
-                            "claim": m.factcheck.claim,
-                            "rating": m.factcheck.rating,
-                            "retro": True,
-                        },
-                    )
-                )
+                out.append(m.signal(it.id, retro=True))
     return out

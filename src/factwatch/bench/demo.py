@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from factwatch.analysers.claim_match import ClaimIndex, ClaimMatcher, Query
+from factwatch.analysers.claim_match import ClaimIndex, ClaimMatcher, Query, passage_text
 from factwatch.embed import EmbeddingCache
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -26,7 +26,7 @@ def run(threshold: float | None = None) -> dict[str, Any]:
             d = json.loads(line)
             expected.setdefault(d["post_id"], set()).add(d["factcheck_id"])
     cache = EmbeddingCache()
-    index = ClaimIndex(fcs, cache.embed([fc.search_text for fc in fcs], "passage"))
+    index = ClaimIndex(fcs, cache.embed([passage_text(fc) for fc in fcs], "passage"))
     matcher = ClaimMatcher(index, cache=cache, threshold=threshold)
     res = matcher.match([Query(p.native_id, p.full_text, p.lang) for p in posts], top=3)
     tp = fp = fn = 0

@@ -84,4 +84,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run through the imported module so that the commands see the same --db state.
+    from factwatch.cli.main import main as _main
+
+    _main()

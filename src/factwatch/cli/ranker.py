@@ -40,22 +40,11 @@ def register_train(group: typer.Typer) -> None:
         fcs = load_factchecks()
         with progress_bar("embedding fact-checks", len(fcs)) as advance:
             vecs = fc_vectors(cache, fcs, advance)
-        index = ClaimIndex(fcs, vecs, ranker=Ranker.load(Path("/nonexistent")))
+        index = ClaimIndex(fcs, vecs, ranker=Ranker(0.0, 1.0, 0.0))  # fitted below
         ranker = train_ranker(index, cache, target_precision=precision)
         path = Path(output) if output else RANKER_PATH
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(
-                {
-                    "coef": ranker.coef,
-                    "intercept": ranker.intercept,
-                    "threshold": ranker.threshold,
-                    "info": ranker.info,
-                },
-                indent=2,
-            )
-            + "\n"
-        )
+        path.write_text(json.dumps(ranker.to_json(), indent=2) + "\n")
         err_console.print(
             f"ranker written to {path}: threshold {ranker.threshold:.3f}, {ranker.info}"
         )

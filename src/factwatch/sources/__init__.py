@@ -49,6 +49,11 @@ def read_source(
     source: str, rejections: RejectSink, fmt: str | None = None, allow_private: bool = False
 ) -> Iterator[Item]:
     """Items from a file path or an http(s) URL (a feed, or a web article)."""
+    if source.startswith(("imap://", "imaps://")):
+        from factwatch.sources.email import read_imap
+
+        yield from read_imap(source, rejections)
+        return
     if source.startswith(("http://", "https://")):
         from factwatch.sources.web import read_url
 

@@ -100,43 +100,62 @@ class Store:
 
     # ------------------------------------------------------------------ items
     def add_items(self, items: Iterable[Item]) -> UpsertResult:
-        """Store new items; an item already seen (same source+native id, or same content) is skipped."""
+        """Store new items; one already seen is skipped and gets its stored id.
+
+        "Already seen" means the same (source, native id), or the same source with the same
+        author, title, text and URL (a re-export under new ids).  Identical text from other
+        accounts or sources is kept: copies are what campaign detection counts."""
         res = UpsertResult()
         now = utcnow()
+        batch = list(items)
         with self.engine.begin() as conn:
-            for it in items:
-                h = it.content_hash
-                dup = conn.execute(
-                    select(t.items.c.id)
-                    .where(
-                        (and_(t.items.c.source == it.source, t.items.c.native_id == it.native_id))
-                        | (t.items.c.content_hash == h)
+            for start in range(0, len(batch), 500):
+                chunk = batch[start : start + 500]
+                by_native: dict[tuple[str, str], int] = {}
+                by_hash: dict[tuple[str, str], int] = {}
+                for src in {it.source for it in chunk}:
+                    natives = [it.native_id for it in chunk if it.source == src]
+                    hashes = [
+                        it.content_hash for it in chunk if it.source == src and (it.text or it.url)
+                    ]
+                    for r in conn.execute(
+                        select(t.items.c.id, t.items.c.native_id, t.items.c.content_hash).where(
+                            t.items.c.source == src,
+                            t.items.c.native_id.in_(natives) | t.items.c.content_hash.in_(hashes),
+                        )
+                    ):
+                        by_native[(src, r.native_id)] = r.id
+                        by_hash[(src, r.content_hash)] = r.id
+                for it in chunk:
+                    h = it.content_hash
+                    hit = by_native.get((it.source, it.native_id))
+                    if hit is None and (it.text or it.url):
+                        hit = by_hash.get((it.source, h))
+                    if hit is not None:
+                        it.id = hit
+                        res.unchanged += 1
+                        continue
+                    row = conn.execute(
+                        insert(t.items).values(
+                            source=it.source,
+                            native_id=it.native_id,
+                            url=it.url,
+                            author=it.author,
+                            title=it.title,
+                            text=it.text,
+                            lang=it.lang,
+                            published_at=_aware(it.published_at),
+                            media=it.media,
+                            engagement=it.engagement,
+                            extra=it.extra,
+                            content_hash=h,
+                            ingested_at=now,
+                        )
                     )
-                    .limit(1)
-                ).first()
-                if dup is not None:
-                    it.id = dup[0]
-                    res.unchanged += 1
-                    continue
-                row = conn.execute(
-                    insert(t.items).values(
-                        source=it.source,
-                        native_id=it.native_id,
-                        url=it.url,
-                        author=it.author,
-                        title=it.title,
-                        text=it.text,
-                        lang=it.lang,
-                        published_at=_aware(it.published_at),
-                        media=it.media,
-                        engagement=it.engagement,
-                        extra=it.extra,
-                        content_hash=h,
-                        ingested_at=now,
-                    )
-                )
-                it.id = int(row.inserted_primary_key[0])
-                res.inserted += 1
+                    it.id = int(row.inserted_primary_key[0])
+                    by_native[(it.source, it.native_id)] = it.id
+                    by_hash[(it.source, h)] = it.id
+                    res.inserted += 1
         return res
 
     @staticmethod
@@ -612,9 +631,24 @@ class Store:
         return bytes(r[0]) if r is not None else None
 
     def put_state(self, name: str, data: bytes) -> None:
+        """Replace the state ``name`` (an upsert, safe when several processes save at once)."""
+        values = {"name": name, "data": data, "updated_at": utcnow()}
         with self.engine.begin() as conn:
+            if self.dialect in ("postgresql", "sqlite"):
+                if self.dialect == "postgresql":
+                    from sqlalchemy.dialects.postgresql import insert as upsert
+                else:
+                    from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+                stmt = upsert(t.analyser_state).values(**values)
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=["name"],
+                        set_={"data": data, "updated_at": values["updated_at"]},
+                    )
+                )
+                return
             conn.execute(t.analyser_state.delete().where(t.analyser_state.c.name == name))
-            conn.execute(insert(t.analyser_state).values(name=name, data=data, updated_at=utcnow()))
+            conn.execute(insert(t.analyser_state).values(**values))
 
 
 def _acc(a: Any) -> dict[str, Any]:

@@ -329,10 +329,28 @@ def case_verdict(
 def case_publish(request: Request, case_id: int, csrf_token: str = Form("")) -> Response:
     user = auth.require_action(_store(request), request, csrf_token, "editor")
     try:
-        rv.publish_verdict(_store(request), case_id, user.name, request.app.state.settings.site)
+        fc = rv.publish_verdict(_store(request), case_id, user.name, request.app.state.settings.site)
     except rv.ReviewError as exc:
         return _refused(request, case_id, exc)
+    _retro_match_later(_store(request), fc.id)
     return _done(case_id)
+
+
+def _retro_match_later(store: Any, factcheck_id: str) -> None:
+    """Past items that repeat a newly published fact-check get signals and cases, in the
+    background (it embeds the fact-check and scans stored post vectors)."""
+    import logging
+    import threading
+
+    def run() -> None:
+        from factwatch.pipeline import retro_match
+
+        try:
+            retro_match(store, [factcheck_id])
+        except Exception:  # noqa: BLE001 - a failed background scan must not break the app
+            logging.getLogger(__name__).exception("retro-matching %s failed", factcheck_id)
+
+    threading.Thread(target=run, name=f"retro-{factcheck_id}", daemon=True).start()
 
 
 @router.post("/cases/{case_id}/not-about")

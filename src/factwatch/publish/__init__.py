@@ -1,0 +1,1 @@
+"""Publication: ClaimReview, feeds, reports, evidence packages."""
