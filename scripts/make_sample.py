@@ -1007,7 +1007,7 @@ IMPERSONATIONS: list[tuple[str, str, str, str]] = [
     ),
 ]
 
-# Copy-paste campaigns: 6 accounts each, within ~2 minutes, small edits.
+# Copy-paste campaigns: 6 accounts each, within 50 seconds, small edits.
 CAMPAIGN_A = (
     "vi",
     "fw-vi-006",
@@ -1469,7 +1469,8 @@ def build() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, 
 
     for lang, fc_id, start, texts in (CAMPAIGN_A, CAMPAIGN_B):
         t0 = datetime.fromisoformat(start.replace("Z", "+00:00"))
-        offsets = sorted(rng.sample(range(0, 120), len(texts)))
+        # Drawn over 2 minutes, then packed into 50 s: all six copies fall in one 60 s window.
+        offsets = [off * 50 // 120 for off in sorted(rng.sample(range(0, 120), len(texts)))]
         source = "demo:facebook" if lang == "vi" else "demo:x"
         for off, text in zip(offsets, texts, strict=True):
             rec = {
