@@ -20,10 +20,17 @@ def test_items_are_idempotent_by_native_id_and_content(store):
     r = store.add_items([Item(source="s", native_id="2", text="Hello  world")])
     assert (r.inserted, r.unchanged) == (0, 1)
     # ...but copies by other accounts or in other sources are kept (campaigns are copies).
-    r = store.add_items([Item(source="other", native_id="9", text="Hello world"), Item(source="s", native_id="3", text="Hello world", author="@b")])
+    r = store.add_items(
+        [
+            Item(source="other", native_id="9", text="Hello world"),
+            Item(source="s", native_id="3", text="Hello world", author="@b"),
+        ]
+    )
     assert (r.inserted, r.unchanged) == (2, 0)
     # Items without text or URL never collide by content.
-    r = store.add_items([Item(source="s", native_id="e1", text=""), Item(source="s", native_id="e2", text="")])
+    r = store.add_items(
+        [Item(source="s", native_id="e1", text=""), Item(source="s", native_id="e2", text="")]
+    )
     assert r.inserted == 2
     assert store.count_items() == 5
 

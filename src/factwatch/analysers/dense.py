@@ -9,6 +9,8 @@ fact-checks at 384 MB of vectors plus the graph.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 EXACT_LIMIT = 50_000
@@ -38,7 +40,7 @@ class DenseIndex:
         self._f32: np.ndarray | None = vectors
         self._i8: np.ndarray | None = None
         self._scale: np.ndarray | None = None
-        self._hnsw = None
+        self._hnsw: Any = None
         self.n = vectors.shape[0]
         if self.n > exact_limit:
             self._to_ann(vectors)

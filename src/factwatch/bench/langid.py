@@ -81,6 +81,6 @@ def table(rows: list[dict[str, object]]) -> str:
     lines = ["| data | n | accuracy | texts/s | most frequent errors |", "|---|---|---|---|---|"]
     for r in rows:
         lines.append(
-            f"| {r['set']} | {r['n']} | {float(r['accuracy']):.3f} | {float(r['texts_per_s']):.0f} | {r['errors']} |"
+            f"| {r['set']} | {r['n']} | {float(r['accuracy']):.3f} | {float(r['texts_per_s']):.0f} | {r['errors']} |"  # type: ignore[arg-type]
         )  # type: ignore[arg-type]
     return "\n".join(lines)

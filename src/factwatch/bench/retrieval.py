@@ -308,7 +308,7 @@ def side_by_side(
             index.ranker.margin_slope,
             index.ranker.margin_floor,
         )
-        systems["factwatch without BM25 (lex_weight 0)"] = lambda ps, _i=no_lex: rank_with(
+        systems["factwatch without BM25 (lex_weight 0)"] = lambda ps, _i=no_lex: rank_with(  # type: ignore[misc]
             _i, cache, ps
         )
     systems["factwatch (hybrid)"] = lambda ps: rank_with(index, cache, ps)

@@ -193,7 +193,7 @@ class CheckWorthiness:
             self.intercept = float(z["intercept"][0])
         self.meta = meta
         self.threshold = float(meta.get("threshold", 0.5))
-        self.featurizer = Featurizer(self.blocks, idf)
+        self.featurizer = Featurizer(self.blocks, idf)  # type: ignore[arg-type]
         self._encoder = encoder
 
     @property
@@ -237,7 +237,7 @@ def save_model(
         coef=coef.astype(np.float32),
         intercept=np.array([intercept], dtype=np.float64),
         meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
-        **arrays,
+        **arrays,  # type: ignore[arg-type]
     )
     path.with_suffix(".json").write_text(
         json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -91,7 +91,7 @@ class JsonlWriter:
 
     def __init__(self, path: str | None) -> None:
         self._own = path not in (None, "-")
-        self._fh: IO[str] = open(path, "w", encoding="utf-8") if self._own else sys.stdout  # noqa: SIM115
+        self._fh: IO[str] = open(path, "w", encoding="utf-8") if self._own else sys.stdout  # type: ignore[arg-type]  # noqa: SIM115
 
     def write(self, obj: dict[str, Any]) -> None:
         self._fh.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")

@@ -103,7 +103,7 @@ class FastE5:
     def encode(self, texts: str | Sequence[str], is_query: bool = False) -> np.ndarray:
         single = isinstance(texts, str)
         items = [texts] if single else list(texts)  # type: ignore[list-item]
-        out = self._encode(items, QUERY_PREFIX if is_query else PASSAGE_PREFIX)
+        out = self._encode(items, QUERY_PREFIX if is_query else PASSAGE_PREFIX)  # type: ignore[arg-type]
         return out[0] if single else out
 
     def token_count(self, text: str, is_query: bool = False) -> int:

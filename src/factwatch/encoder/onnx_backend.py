@@ -52,7 +52,7 @@ def build_model(w: E5Weights, q4: bool = False, accuracy_level: int = 4):  # typ
     def node(op: str, inputs: list[str], **attrs: object) -> str:
         counter[0] += 1
         out = f"{op.lower()}_{counter[0]}"
-        nodes.append(helper.make_node(op, inputs, [out], **attrs))
+        nodes.append(helper.make_node(op, inputs, [out], **attrs))  # type: ignore[arg-type]
         return out
 
     def linear(x: str, prefix: str, n_in: int) -> str:

@@ -77,7 +77,8 @@ def parse_claimreview(cr: dict[str, Any]) -> FactCheck:
         claim = _text(item.get("text")) or _text(item.get("name"))
     if not claim:
         raise ValueError("ClaimReview without 'claimReviewed'")
-    rating_obj = cr.get("reviewRating") if isinstance(cr.get("reviewRating"), dict) else {}
+    raw_rating = cr.get("reviewRating")
+    rating_obj: dict[str, Any] = raw_rating if isinstance(raw_rating, dict) else {}
     rating = _text(rating_obj.get("alternateName")) or _name(rating_obj)
     url = _text(cr.get("url"))
     appearances: list[str] = []

@@ -49,7 +49,8 @@ def factcheck_from_row(rec: dict[str, Any]) -> FactCheck:
     claim = normalize_text(claim)
     fc_id = str(rid).strip() if rid not in (None, "") else stable_id("fc", vals["url"], claim)
     published = rec.get("published_at")
-    appearances = rec.get("appearances") if isinstance(rec.get("appearances"), list) else []
+    raw_appearances = rec.get("appearances")
+    appearances: list[Any] = raw_appearances if isinstance(raw_appearances, list) else []
     return FactCheck(
         id=fc_id,
         claim=claim,

@@ -61,7 +61,7 @@ def parse_feed_bytes(
             rejections.add(f"{origin}:entry {n}", "entry has neither title nor text")
             continue
         when = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = datetime(*when[:6], tzinfo=UTC) if when else None
+        published = datetime(*when[:6]).replace(tzinfo=UTC) if when else None
         author = entry.get("author")
         yield Item(
             source=source,

@@ -48,8 +48,9 @@ def item_from_record(rec: dict[str, Any], default_source: str) -> Item:
         fields[key] = normalize_text(val) if val else None
     published = rec.get("published_at")
     published_at = parse_datetime(published) if published not in (None, "") else None
-    engagement = rec.get("engagement") if isinstance(rec.get("engagement"), dict) else {}
-    media = rec.get("media") if isinstance(rec.get("media"), list) else []
+    raw_engagement, raw_media = rec.get("engagement"), rec.get("media")
+    engagement: dict[str, Any] = raw_engagement if isinstance(raw_engagement, dict) else {}
+    media: list[Any] = raw_media if isinstance(raw_media, list) else []
     return Item(
         source=fields["source"] or default_source,
         native_id=str(rid).strip(),

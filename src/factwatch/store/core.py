@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, and_, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from factwatch.models import Account, Case, Entity, FactCheck, Item, Signal, utcnow
@@ -152,7 +152,7 @@ class Store:
                             ingested_at=now,
                         )
                     )
-                    it.id = int(row.inserted_primary_key[0])
+                    it.id = int(row.inserted_primary_key[0])  # type: ignore[index]
                     by_native[(it.source, it.native_id)] = it.id
                     by_hash[(it.source, h)] = it.id
                     res.inserted += 1
@@ -466,7 +466,7 @@ class Store:
                         created_at=now,
                     )
                 )
-                s.id = int(r.inserted_primary_key[0])
+                s.id = int(r.inserted_primary_key[0])  # type: ignore[index]
             s.created_at = s.created_at or now
         return list(signals)
 
@@ -533,7 +533,7 @@ class Store:
                         created_at=now,
                         updated_at=now,
                     )
-                ).inserted_primary_key[0]
+                ).inserted_primary_key[0]  # type: ignore[index]
             )
         else:
             case_id = int(row[0])

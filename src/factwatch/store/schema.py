@@ -149,5 +149,4 @@ analyser_state = Table(
 )
 
 # Tables of other areas register on the same metadata (imported last: they import ``metadata``).
-from factwatch.store import schema_review  # noqa: E402,F401
-from factwatch.store import schema_work  # noqa: E402,F401
+from factwatch.store import schema_review, schema_work  # noqa: E402,F401

@@ -329,7 +329,9 @@ def case_verdict(
 def case_publish(request: Request, case_id: int, csrf_token: str = Form("")) -> Response:
     user = auth.require_action(_store(request), request, csrf_token, "editor")
     try:
-        fc = rv.publish_verdict(_store(request), case_id, user.name, request.app.state.settings.site)
+        fc = rv.publish_verdict(
+            _store(request), case_id, user.name, request.app.state.settings.site
+        )
     except rv.ReviewError as exc:
         return _refused(request, case_id, exc)
     _retro_match_later(_store(request), fc.id)
