@@ -1136,3 +1136,103 @@ __all__ = [
     "refresh_case_stats",
     "session_user",
 ]
+
+
+# ------------------------------------------------------------------------------------ media reviews
+def add_media_review(
+    store: Store,
+    case_id: int,
+    item_id: int,
+    media_index: int,
+    category: str,
+    actor: str,
+    note: str = "",
+) -> int:
+    """Rate one image or video that an item of the case carries (manipulated, out of context,
+    ...); published as schema.org MediaReview next to the case's ClaimReview."""
+    from factwatch.publish.mediareview import media_category
+
+    try:
+        cat = media_category(category)
+    except ValueError as exc:
+        raise ReviewError(str(exc)) from exc
+    with store.engine.begin() as conn:
+        _case_row(conn, case_id)
+        linked = conn.execute(
+            select(t.case_items.c.item_id).where(
+                t.case_items.c.case_id == case_id, t.case_items.c.item_id == item_id
+            )
+        ).first()
+        if linked is None:
+            raise ReviewError(f"item {item_id} is not part of case {case_id}")
+        media = conn.execute(select(t.items.c.media).where(t.items.c.id == item_id)).scalar_one()
+        media = list(media or [])
+        if not 0 <= media_index < len(media) or not isinstance(media[media_index], dict):
+            raise ReviewError(f"item {item_id} has no medium number {media_index}")
+        m = media[media_index]
+        mtype = str(m.get("type") or "image")
+        if mtype not in ("image", "video", "audio"):
+            mtype = "image"
+        url = _clean_url(str(m.get("url") or ""))
+        values = {
+            "case_id": case_id,
+            "item_id": item_id,
+            "media_index": media_index,
+            "media_type": mtype,
+            "media_url": url,
+            "category": cat,
+            "note": normalize_text(note)[:2000] or None,
+            "author": actor,
+            "created_at": utcnow(),
+        }
+        new_id = int(conn.execute(insert(r.media_reviews).values(**values)).inserted_primary_key[0])  # type: ignore[index]
+        audit(
+            conn,
+            actor,
+            "media_review",
+            "case",
+            case_id,
+            None,
+            {**values, "created_at": values["created_at"].isoformat()},
+        )
+    return new_id
+
+
+def media_reviews(store: Store, case_id: int) -> list[dict[str, Any]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(r.media_reviews, t.items.c.url.label("item_url"))
+            .join(t.items, t.items.c.id == r.media_reviews.c.item_id)
+            .where(r.media_reviews.c.case_id == case_id)
+            .order_by(r.media_reviews.c.id)
+        ).all()
+    return [dict(row._mapping) for row in rows]
+
+
+def media_review_objects(
+    store: Store, verdict: dict[str, Any], fc: FactCheck, site: Site
+) -> list[dict[str, Any]]:
+    """schema.org MediaReview JSON-LD for the media rated in the case of a published verdict."""
+    from factwatch.publish.mediareview import media_review_jsonld
+
+    out = []
+    for mr in media_reviews(store, int(verdict["case_id"])):
+        urls = [u for u in (mr["media_url"], _clean_url(str(mr["item_url"] or ""))) if u]
+        if not urls:
+            continue
+        out.append(
+            media_review_jsonld(
+                media_urls=urls[:1],
+                appearance_urls=urls[1:],
+                category=mr["category"],
+                url=fc.url or site.url,
+                author_name=site.name,
+                author_url=site.url,
+                date_published=fc.published_at or mr["created_at"],
+                media_type=mr["media_type"],
+                in_language=fc.lang,
+                identifier=f"{fc.id}-media-{mr['id']}",
+                headline=fc.title,
+            )
+        )
+    return out

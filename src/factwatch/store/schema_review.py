@@ -142,3 +142,21 @@ __all__ = [
     "users",
     "verdicts",
 ]
+
+# A reviewer's rating of one image or video an item carries (published as schema.org MediaReview
+# next to the case's ClaimReview).
+media_reviews = Table(
+    "media_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    Column("media_index", Integer, nullable=False),
+    Column("media_type", String(16), nullable=False),  # image | video | audio
+    Column("media_url", Text),  # where the medium is (http(s) URL), when known
+    Column("category", String(64), nullable=False),  # MediaManipulationRatingEnumeration member
+    Column("note", Text),
+    Column("author", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_media_reviews_case", "case_id"),
+)

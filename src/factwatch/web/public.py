@@ -55,8 +55,14 @@ def factcheck_page(request: Request, verdict_id: int) -> Response:
         raise HTTPException(404, "no published fact-check here")
     v, fc = got
     ld = Markup(claimreview_script(_claimreview(request, fc)))  # JSON with <, >, & escaped
+    media_ld = [
+        Markup(claimreview_script(o))
+        for o in rv.media_review_objects(_store(request), v, fc, _site(request))
+    ]
     viewer = auth.current_viewer(_store(request), request)
-    return render(request, "factcheck.html", viewer=viewer, v=v, fc=fc, jsonld=ld)
+    return render(
+        request, "factcheck.html", viewer=viewer, v=v, fc=fc, jsonld=ld, media_jsonld=media_ld
+    )
 
 
 @router.get("/feed.atom")

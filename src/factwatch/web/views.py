@@ -247,6 +247,8 @@ def case_page(request: Request, case_id: int, offset: int = 0, error: str = "") 
         ratings=request.app.state.settings.ratings,
         moves=rv.STATUS_MOVES.get(detail["case"]["status"], ()),
         error=error[:300],
+        media_reviews=rv.media_reviews(store, case_id),
+        media_categories=MEDIA_CATEGORIES,
     )
 
 
@@ -353,6 +355,36 @@ def _retro_match_later(store: Any, factcheck_id: str) -> None:
             logging.getLogger(__name__).exception("retro-matching %s failed", factcheck_id)
 
     threading.Thread(target=run, name=f"retro-{factcheck_id}", daemon=True).start()
+
+
+MEDIA_CATEGORIES = (
+    ("DecontextualizedContent", "Out of context"),
+    ("TransformedContent", "Manipulated"),
+    ("EditedOrCroppedContent", "Edited or cropped"),
+    ("StagedContent", "Staged"),
+    ("SatireOrParodyContent", "Satire or parody"),
+    ("OriginalMediaContent", "Original, in context"),
+)
+
+
+@router.post("/cases/{case_id}/media-review")
+def case_media_review(
+    request: Request,
+    case_id: int,
+    item_id: int = Form(0),
+    media_index: int = Form(-1),
+    category: str = Form(""),
+    note: str = Form(""),
+    csrf_token: str = Form(""),
+) -> Response:
+    user = auth.require_action(_store(request), request, csrf_token, "reviewer")
+    try:
+        rv.add_media_review(
+            _store(request), case_id, item_id, media_index, category, user.name, note
+        )
+    except rv.ReviewError as exc:
+        return _refused(request, case_id, exc)
+    return _done(case_id)
 
 
 @router.post("/cases/{case_id}/not-about")
