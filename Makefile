@@ -25,7 +25,7 @@ demo: $(STAMP)
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(FW) --db $(DEMO_DB) init
 	$(FW) --db $(DEMO_DB) factchecks import $(SAMPLE)/factchecks.jsonl
-	-$(FW) --db $(DEMO_DB) entities import $(SAMPLE)/entities.yaml
+	$(FW) --db $(DEMO_DB) entities import $(SAMPLE)/entities.yaml
 	$(FW) --db $(DEMO_DB) ingest $(SAMPLE)/posts.jsonl
 	$(FW) --db $(DEMO_DB) analyze
 	$(FW) --db $(DEMO_DB) cases list --format table
