@@ -279,6 +279,16 @@ class ClaimIndex:
         return out
 
 
+def query_units(text: str, lang: str | None) -> list[tuple[str, str | None]]:
+    """What is embedded and matched for a post: its cleaned text, and for a long text also each
+    sentence, as ``(text, sentence or None)``."""
+    clean = clean_post(text)
+    units: list[tuple[str, str | None]] = [(clean or text, None)]
+    if len(clean) > LONG_TEXT_CHARS:
+        units.extend((s, s) for s in split_sentences(clean, lang) if len(s) >= 20)
+    return units
+
+
 @dataclass
 class Query:
     id: str
@@ -349,10 +359,7 @@ class ClaimMatcher:
         for qi, q in enumerate(queries):
             lang = q.lang or detect_language(q.text, default="und")
             langs.append(lang)
-            clean = clean_post(q.text)
-            units.append((qi, clean or q.text, None))
-            if len(clean) > LONG_TEXT_CHARS:
-                units.extend((qi, s, s) for s in split_sentences(clean, lang) if len(s) >= 20)
+            units.extend((qi, text, sentence) for text, sentence in query_units(q.text, lang))
         vecs = self._embed([u[1] for u in units])
         best: list[dict[str, Match]] = [dict() for _ in queries]
         for (qi, text, sentence), vec in zip(units, vecs, strict=True):
@@ -414,6 +421,18 @@ def load_index(store: Any, progress: Callable[[int], None] | None = None) -> Cla
     return ClaimIndex(fcs, factcheck_vectors(store, fcs, progress))
 
 
+def rejected_by_content(store: Any) -> dict[str, set[str]]:
+    """Reviewers' "not about this claim": content hash -> fact-check ids never to flag."""
+    out: dict[str, set[str]] = {}
+    for h, fc_id in store.rejected_pairs():
+        out.setdefault(h, set()).add(fc_id)
+    return out
+
+
+def item_query(item: Item, rejected: dict[str, set[str]]) -> Query:
+    return Query(str(item.id), item.full_text, item.lang, set(rejected.get(item.content_hash, ())))
+
+
 class ClaimMatchAnalyser:
     """Pipeline analyser: a signal per (item, fact-check) over the calibrated threshold."""
 
@@ -424,20 +443,12 @@ class ClaimMatchAnalyser:
         self.matcher = ClaimMatcher(
             load_index(store), cache=StoreEmbedder(store), threshold=threshold
         )
-        self.rejected = store.rejected_pairs()
+        self.rejected = rejected_by_content(store)
 
     def analyse(self, items: Sequence[Item]) -> list[Signal]:
         if not len(self.matcher.index):
             return []
-        queries = [
-            Query(
-                str(it.id),
-                it.full_text,
-                it.lang,
-                {fc for (h, fc) in self.rejected if h == it.content_hash},
-            )
-            for it in items
-        ]
+        queries = [item_query(it, self.rejected) for it in items]
         out: list[Signal] = []
         for it, matches in zip(items, self.matcher.match(queries, top=3), strict=True):
             for m in matches:
@@ -485,19 +496,11 @@ def retro_match(
     matcher = ClaimMatcher(index, cache=StoreEmbedder(store))
     candidates = []
     for it in store.iter_items():
-        clean = clean_post(it.full_text) or it.full_text
-        if text_key("query", clean) in close or any(
-            text_key("query", s) in close for s in split_sentences(clean, it.lang)
-        ):
+        if any(text_key("query", u) in close for u, _ in query_units(it.full_text, it.lang)):
             candidates.append(it)
-    rejected = store.rejected_pairs()
+    rejected = rejected_by_content(store)
     out: list[Signal] = []
-    queries = [
-        Query(
-            str(it.id), it.full_text, it.lang, {fc for (h, fc) in rejected if h == it.content_hash}
-        )
-        for it in candidates
-    ]
+    queries = [item_query(it, rejected) for it in candidates]
     for it, matches in zip(candidates, matcher.match(queries, top=5), strict=True):
         for m in matches:
             if m.factcheck.id in wanted and m.score >= matcher.threshold and it.id is not None:

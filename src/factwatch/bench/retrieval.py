@@ -273,9 +273,10 @@ def side_by_side(
     langs: Sequence[str] = ("en", "fr", "vi"),
     ablations: bool = True,
     progress: Callable[[int], None] | None = None,
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, dict[str, Any], ClaimIndex]:
     """One run: bm25s, e5 brute force, factwatch (and ablations): MAP@5 / MRR / S@10 per language,
-    posts/s (embedding cached, so ranking cost only) and ratios.  Returns (markdown, raw)."""
+    posts/s (embedding cached, so ranking cost only) and ratios.  Returns (markdown, raw, the
+    factwatch index it evaluated)."""
     cache = EmbeddingCache()
     fcs = load_factchecks()
     fc_vecs = fc_vectors(cache, fcs, progress)
@@ -348,4 +349,4 @@ def side_by_side(
             for lang in langs
         )
     )
-    return "\n".join(lines), raw
+    return "\n".join(lines), raw, index

@@ -60,14 +60,12 @@ def register(app: typer.Typer) -> None:
         from pathlib import Path
 
         from factwatch.analysers.claim_match import (
-            ClaimIndex,
             ClaimMatcher,
             Query,
             factcheck_vectors,
         )
         from factwatch.bench.retrieval import (
             clef_dir,
-            fc_vectors,
             load_factchecks,
             load_jsonl,
             side_by_side,
@@ -78,12 +76,11 @@ def register(app: typer.Typer) -> None:
 
         fcs = load_factchecks()
         with progress_bar("embedding fact-checks (cached)", len(fcs)) as advance:
-            table, _raw = side_by_side(
+            table, _raw, index = side_by_side(
                 [x.strip() for x in langs.split(",") if x.strip()],
                 ablations=ablations,
                 progress=advance,
             )
-        index = ClaimIndex(fcs, fc_vectors(EmbeddingCache(), fcs))
         # Speed without any cache: embedding included, as a user running `match` sees it.
         posts = load_jsonl(clef_dir() / "dev-posts.jsonl")[:speed_sample]
         with tempfile.TemporaryDirectory() as tmp:

@@ -902,17 +902,22 @@ def publish_verdict(store: Store, case_id: int, actor: str, site: Site) -> FactC
     return fc
 
 
+def _require_case_item(conn: Connection, case_id: int, item_id: int) -> None:
+    """The case exists and the item is one of its items, or ReviewError."""
+    _case_row(conn, case_id)
+    linked = conn.execute(
+        select(t.case_items.c.item_id).where(
+            t.case_items.c.case_id == case_id, t.case_items.c.item_id == item_id
+        )
+    ).first()
+    if linked is None:
+        raise ReviewError(f"item {item_id} is not in case {case_id}")
+
+
 def mark_not_about(store: Store, case_id: int, item_id: int, factcheck_id: str, actor: str) -> None:
     """A reviewer says this item is not about this fact-check: the matcher never flags the pair again."""
     with store.engine.begin() as conn:
-        _case_row(conn, case_id)
-        linked = conn.execute(
-            select(t.case_items.c.item_id).where(
-                t.case_items.c.case_id == case_id, t.case_items.c.item_id == item_id
-            )
-        ).first()
-        if linked is None:
-            raise ReviewError(f"item {item_id} is not in case {case_id}")
+        _require_case_item(conn, case_id, item_id)
         if (
             conn.execute(select(t.factchecks.c.id).where(t.factchecks.c.id == factcheck_id)).first()
             is None
@@ -1157,14 +1162,7 @@ def add_media_review(
     except ValueError as exc:
         raise ReviewError(str(exc)) from exc
     with store.engine.begin() as conn:
-        _case_row(conn, case_id)
-        linked = conn.execute(
-            select(t.case_items.c.item_id).where(
-                t.case_items.c.case_id == case_id, t.case_items.c.item_id == item_id
-            )
-        ).first()
-        if linked is None:
-            raise ReviewError(f"item {item_id} is not part of case {case_id}")
+        _require_case_item(conn, case_id, item_id)
         media = conn.execute(select(t.items.c.media).where(t.items.c.id == item_id)).scalar_one()
         media = list(media or [])
         if not 0 <= media_index < len(media) or not isinstance(media[media_index], dict):
@@ -1174,6 +1172,7 @@ def add_media_review(
         if mtype not in ("image", "video", "audio"):
             mtype = "image"
         url = _clean_url(str(m.get("url") or ""))
+        created = utcnow()
         values = {
             "case_id": case_id,
             "item_id": item_id,
@@ -1183,7 +1182,7 @@ def add_media_review(
             "category": cat,
             "note": normalize_text(note)[:2000] or None,
             "author": actor,
-            "created_at": utcnow(),
+            "created_at": created,
         }
         new_id = int(conn.execute(insert(r.media_reviews).values(**values)).inserted_primary_key[0])  # type: ignore[index]
         audit(
@@ -1193,7 +1192,7 @@ def add_media_review(
             "case",
             case_id,
             None,
-            {**values, "created_at": values["created_at"].isoformat()},
+            {**values, "created_at": created.isoformat()},
         )
     return new_id
 
