@@ -39,3 +39,21 @@ def test_exact_index_switches_to_ann_when_it_outgrows_the_limit():
     q = _unit(rng, 1)[0]
     rows, scores = idx.search(q, 3)
     assert np.allclose(idx.score(q, rows), scores)
+
+
+def test_approximate_index_then_encoder_does_not_crash_the_process():
+    """usearch loaded before onnxruntime used to kill the process (segfault) when the matcher
+    embedded posts after building an approximate index."""
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np\n"
+        "from factwatch.analysers.dense import DenseIndex\n"
+        "v = np.eye(8, 384, dtype=np.float32)\n"
+        "assert DenseIndex(v, exact_limit=2).approximate\n"
+        "import onnxruntime\n"
+        "print('alive')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "alive" in r.stdout, r.stderr[-500:]

@@ -1,14 +1,17 @@
-"""The dense side of the fact-check index: exact below a size, HNSW (usearch, int8) above.
+"""The dense side of the fact-check index: exact below a size, HNSW (usearch) above.
 
 Vectors are L2-normalised float32 from multilingual-e5-small.  Up to ``EXACT_LIMIT`` vectors a
-brute-force matrix product is both exact and fast; above it an HNSW graph over int8 vectors
-(usearch) finds candidates in sub-linear time and an int8 copy of the vectors re-scores any row
-on demand (the lexical side asks for the dense score of its own candidates).  int8 keeps 1M
-fact-checks at 384 MB of vectors plus the graph.
+brute-force matrix product is both exact and fast; above it an HNSW graph over float16 vectors
+(usearch) finds candidates in sub-linear time, and an int8 copy of the vectors (one scale per
+row) re-scores any row on demand (the lexical side asks for the dense score of its own
+candidates).  usearch's own int8 was tried and dropped: it maps [-1, 1] to [-127, 127], so the
+~0.05 components of 384-dimensional unit vectors keep a few levels and the graph sometimes misses
+the exact neighbour of a vector it holds.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
@@ -22,6 +25,14 @@ def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(np.round(vectors * scale[:, None]), -127, 127).astype(np.int8), scale.astype(
         np.float32
     )
+
+
+def _load_onnxruntime_first() -> None:
+    """Import onnxruntime (the fast encoder's engine) before usearch: importing onnxruntime
+    after usearch's extension is loaded crashes the process (segmentation fault, seen with
+    usearch 2.26 and onnxruntime 1.32), and the matcher embeds posts after building its index."""
+    with contextlib.suppress(ImportError):
+        import onnxruntime  # noqa: F401
 
 
 class DenseIndex:
@@ -50,13 +61,14 @@ class DenseIndex:
         return self._hnsw is not None
 
     def _to_ann(self, vectors: np.ndarray) -> None:
+        _load_onnxruntime_first()
         from usearch.index import Index
 
         self._i8, self._scale = quantise(vectors)
         self._hnsw = Index(
             ndim=self.dim,
             metric="cos",
-            dtype="i8",
+            dtype="f16",
             connectivity=self._connectivity,
             expansion_search=self._expansion,
         )
