@@ -103,7 +103,7 @@ def main() -> None:
     rows = [
         "| fact-checks | dense index | index memory (MB, RSS) | build (s) | query p50 / p95 (ms) | dense recall@10 vs exact | add (ms/fact-check) |",
         "|---|---|---|---|---|---|---|",
-        f"| {args.n:,} | {'HNSW int8 (usearch)' if index.dense.approximate else 'exact fp32'} | {rss_index:.0f} (dense {index.dense.memory_bytes() / 2**20:.0f}, BM25 {index.lexical.matrix.data.nbytes / 2**20 + index.lexical.matrix.indices.nbytes / 2**20:.0f}) | {build_s:.0f} | {np.percentile(lat_a, 50):.1f} / {np.percentile(lat_a, 95):.1f} | {np.mean(rec):.3f} | {add_ms:.2f} |",
+        f"| {args.n:,} | {'HNSW float16 (usearch) + int8 re-scoring' if index.dense.approximate else 'exact fp32'} | {rss_index:.0f} (dense {index.dense.memory_bytes() / 2**20:.0f}, BM25 {index.lexical.matrix.data.nbytes / 2**20 + index.lexical.matrix.indices.nbytes / 2**20:.0f}) | {build_s:.0f} | {np.percentile(lat_a, 50):.1f} / {np.percentile(lat_a, 95):.1f} | {np.mean(rec):.3f} | {add_ms:.2f} |",
     ]
     table = (
         "\n".join(rows)
