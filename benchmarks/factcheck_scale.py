@@ -4,7 +4,7 @@ The 10,375 real CLEF fact-checks (vectors from the embedding cache) are expanded
 ones: each synthetic vector is a real one plus Gaussian noise (renormalised), each synthetic text
 a shuffled recombination of real claim words, so the lexical and dense sides have realistic
 vocabularies and neighbourhoods.  Queries are the 197 English dev posts.  Recall is the top-10
-overlap of the HNSW int8 index with exact fp32 search over the same vectors.
+overlap of the HNSW index with exact fp32 search over the same vectors.
 
     .venv/bin/python benchmarks/factcheck_scale.py [--n 1000000]
 """
