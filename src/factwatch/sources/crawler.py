@@ -106,12 +106,14 @@ class Crawler:
         h = self._host(url)
         with h.slots:
             with h.lock:
-                now = time.monotonic()
-                start = max(now, h.next_at)
-                h.next_at = start + h.delay
-            if start > now:
-                time.sleep(start - now)
-            self.started.append((time.monotonic(), url))
+                # Waiting under the lock and spacing from the *actual* start (not the scheduled
+                # one) keeps requests at least ``delay`` apart even when a sleep overruns.
+                wait = h.next_at - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+                started = time.monotonic()
+                h.next_at = started + h.delay
+                self.started.append((started, url))
             return self.fetcher.fetch(url, headers=headers)
 
     def robots(self, site: str) -> urllib.robotparser.RobotFileParser:
