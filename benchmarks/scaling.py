@@ -86,15 +86,26 @@ def short_texts() -> list[str]:
     return out or real_posts()
 
 
-def make_items(texts: list[str], n: int, tag: str) -> list[dict[str, Any]]:
+def make_items(texts: list[str], n: int, tag: str, reposts: bool = False) -> list[dict[str, Any]]:
+    """``n`` items over ``texts``.  Without ``reposts`` every item's text is distinct (a counter is
+    appended past the end of ``texts``); with ``reposts`` item ``i`` repeats ``texts[i % len]``
+    exactly, as shares and forwards do, by different accounts spread over a day."""
+    from datetime import timedelta
+
     now = utcnow()
+    t0 = now - timedelta(days=1)
     rows = []
     for i in range(n):
-        it = Item(source=f"bench-{tag}", native_id=str(i), text=f"{texts[i % len(texts)]} #{i // len(texts)}"
-                  if i >= len(texts) else texts[i])  # fmt: skip
+        if reposts:
+            text = texts[i % len(texts)]
+        else:
+            text = f"{texts[i % len(texts)]} #{i // len(texts)}" if i >= len(texts) else texts[i]
+        it = Item(source=f"bench-{tag}", native_id=str(i), text=text,
+                  author=f"acct{i % 7919}" if reposts else None,
+                  published_at=t0 + timedelta(seconds=86400 * i / n) if reposts else None)  # fmt: skip
         rows.append(
-            dict(source=it.source, native_id=it.native_id, text=it.text, title=None, url=None, author=None, lang=None,
-                 published_at=None, media=[], engagement={}, extra={}, content_hash=it.content_hash, ingested_at=now)
+            dict(source=it.source, native_id=it.native_id, text=it.text, title=None, url=None, author=it.author,
+                 lang=None, published_at=it.published_at, media=[], engagement={}, extra={}, content_hash=it.content_hash, ingested_at=now)
         )  # fmt: skip
     return rows
 
@@ -243,9 +254,19 @@ def measure(backend: str, args: argparse.Namespace, rows_out: list[dict[str, Any
                 nfc = load_factchecks(store)
                 label = f"full pipeline ({nfc} fact-checks)"
             t0 = time.perf_counter()
-            bulk_insert(
-                store, make_items(short_texts() if name == "overhead" else real_posts(), n, name)
-            )
+            if name == "overhead":
+                rows = make_items(short_texts(), n, name)
+            elif args.full_distinct:
+                import random
+
+                pool = list(dict.fromkeys(real_posts() + short_texts()))
+                random.Random(0).shuffle(pool)  # tweets (en/fr/vi), headlines (en/vi), sentences
+                distinct = pool[: args.full_distinct]
+                rows = make_items(distinct, n, name, reposts=True)
+                label += f", {len(distinct):,} distinct texts reposted"
+            else:
+                rows = make_items(real_posts(), n, name)
+            bulk_insert(store, rows)
             print(
                 f"[{backend}] {label}: loaded {n} items in {time.perf_counter() - t0:.1f} s",
                 file=sys.stderr,
@@ -327,6 +348,13 @@ def main() -> None:
     )
     ap.add_argument("--overhead-items", type=int, default=100_000)
     ap.add_argument("--full-items", type=int, default=2_000)
+    ap.add_argument(
+        "--full-distinct",
+        type=int,
+        default=0,
+        help="full pipeline over this many distinct texts, the items past them exact reposts "
+        "(by other accounts, over a day); 0: every item distinct",
+    )
     ap.add_argument("--backends", default="postgresql")
     ap.add_argument(
         "--modes", default="worker,backfill", help="worker, backfill, analyze-1proc, rematch"

@@ -1,8 +1,8 @@
 """The pipeline: run every analyser over items not yet analysed, store signals, open cases.
 
-Items are taken in batches; for each batch every analyser runs, then the batch's signals,
-cases and the "analysed" marks are written in one transaction, so an interrupted run leaves
-each item either fully analysed or not at all.
+Items are taken in batches through the lease queue that ``factwatch worker`` uses; for each batch
+every analyser runs, then the batch's signals, cases and the "analysed" marks are written in one
+transaction, so an interrupted run leaves each item either fully analysed or not at all.
 """
 
 from __future__ import annotations
@@ -103,31 +103,6 @@ def retro_match(store: Store, factcheck_ids: Sequence[str]) -> AnalyseReport:
     return report
 
 
-def analyse_batch(
-    store: Store, analysers: Sequence[Analyser], items: Sequence[Item], report: AnalyseReport
-) -> None:
-    prepare(items)
-    signals: list[Signal] = []
-    for a in analysers:
-        got = a.analyse(items)
-        signals.extend(got)
-        report.signals[a.name] = report.signals.get(a.name, 0) + len(got)
-    from sqlalchemy import update
-
-    from factwatch.store import schema as t
-
-    with store.engine.begin() as conn:
-        for it in items:  # language detected here is kept
-            conn.execute(
-                update(t.items)
-                .where(t.items.c.id == it.id, t.items.c.lang.is_(None))
-                .values(lang=it.lang)
-            )
-        store_signals(store, signals, conn, report)
-        store.mark_analysed([it.id for it in items if it.id is not None], conn)
-    report.items += len(items)
-
-
 def analyse_pending(
     store: Store,
     batch_size: int = 256,
@@ -136,15 +111,25 @@ def analyse_pending(
     progress: Callable[[int], None] | None = None,
     analysers: Sequence[Analyser] | None = None,
 ) -> AnalyseReport:
-    """Analyse every item not yet analysed."""
+    """Analyse every item not yet analysed.
+
+    The items are taken through the same lease queue as ``factwatch worker``
+    (:mod:`factwatch.workers.queue`), so ``analyze`` may run while workers run: each item is
+    still analysed exactly once.  An analyser that raises stops the run (its batch is given back)."""
+    from factwatch.workers.queue import run_worker
+
     report = AnalyseReport()
     if store.count_items(unanalysed=True) == 0:
         return report
-    analysers = list(analysers) if analysers is not None else load_analysers(store, names, options)
-    while True:
-        batch = store.unanalysed_items(limit=batch_size)
-        if not batch:
-            return report
-        analyse_batch(store, analysers, batch, report)
-        if progress is not None:
-            progress(len(batch))
+    chosen = list(analysers) if analysers is not None else load_analysers(store, names, options)
+    return run_worker(
+        store,
+        lambda: chosen,
+        batch_size=batch_size,
+        exit_when_idle=True,
+        poll=0.5,
+        reload_every=float("inf"),
+        progress=progress,
+        raise_errors=True,
+        log=lambda _m: None,
+    )

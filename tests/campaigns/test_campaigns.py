@@ -208,6 +208,7 @@ def test_analyser_is_incremental_and_persists_its_state(store) -> None:  # type:
     ev = next(s.evidence for s in s1 if s.item_id == by_native["post-001"].id)
     assert ev["n_accounts"] == 7 and ev["window_seconds"] == 60 and ev["sample_text"]
 
+    a1.save()
     a2 = CampaignsAnalyser(store)  # a new process: state comes from the store
     s2 = a2.analyse(day2)
     assert {s.target_id for s in s2 if s.item_id == by_native["post-010"].id} == {vn_id}
@@ -231,6 +232,82 @@ def test_pipeline_opens_campaign_cases(store) -> None:  # type: ignore[no-untype
     sizes = sorted(len(c.item_ids) for c in cases)
     assert sizes == [len(FR), len(VN)]
     assert store.get_state("campaigns")  # state persisted for the next run
+
+
+def _campaign_signal_counts(store) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from factwatch.store import schema as t
+
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(t.signals.c.item_id, func.count())
+            .where(t.signals.c.kind == "campaign")
+            .group_by(t.signals.c.item_id)
+        ).all()
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
+def test_two_workers_find_the_campaigns_one_process_finds(store) -> None:  # type: ignore[no-untyped-def]
+    """Campaign state is one for the whole stream: workers sharing the items (each seeing only
+    part of every burst) find the same two campaigns, each post flagged once."""
+    import threading
+
+    from factwatch.workers.loading import load
+    from factwatch.workers.queue import run_worker
+
+    store.add_items(_items(_records()))
+    reports = []
+
+    def work() -> None:
+        reports.append(
+            run_worker(
+                store,
+                lambda: load(store, ["campaigns"]),
+                batch_size=3,
+                exit_when_idle=True,
+                poll=0.05,
+            )
+        )
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    assert sum(r.items for r in reports) == len(_records())
+    assert all(r.items > 0 for r in reports)  # both workers took batches
+    cases = [c for c in store.list_cases() if c.kind == "campaign"]
+    assert sorted(len(c.item_ids) for c in cases) == [len(FR), len(VN)]
+    counts = _campaign_signal_counts(store)
+    assert len(counts) == len(FR) + len(VN) and set(counts.values()) == {1}
+
+
+def test_follow_is_exactly_once_when_the_analyser_fails(store) -> None:  # type: ignore[no-untyped-def]
+    from factwatch.workers.follow import catch_up, follow
+
+    items = _items(_records())
+    store.add_items(items)
+    store.mark_analysed([it.id for it in store.iter_items()])
+    a = CampaignsAnalyser(store)
+    real = a.analyse
+
+    def crash(batch):  # type: ignore[no-untyped-def]
+        real(batch)  # the state in memory moves on...
+        raise RuntimeError("killed mid-step")
+
+    a.analyse = crash  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        follow(store, a)
+    assert store.get_state("campaigns") is None and _campaign_signal_counts(store) == {}
+    a.analyse = real  # type: ignore[method-assign]
+    assert catch_up(store, [a]) == len(items)  # ...but is reloaded: every item fed once more
+    counts = _campaign_signal_counts(store)
+    assert len(counts) == len(FR) + len(VN) and set(counts.values()) == {1}
+    assert a.cursor == max(it.id for it in store.iter_items())
+    assert catch_up(store, [a]) == 0  # nothing new: nothing fed twice
+    b = CampaignsAnalyser(store)  # another process: same cursor from the store
+    assert b.cursor == a.cursor and follow(store, b) == 0
 
 
 @settings(max_examples=60, deadline=None)

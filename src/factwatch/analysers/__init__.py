@@ -12,18 +12,22 @@ from factwatch.analysers.base import Analyser, AnalysisContext
 # name -> factory(context) -> Analyser.  Factories import lazily so that a command that does not
 # analyse never loads models.
 REGISTRY: dict[str, Callable[[AnalysisContext], Analyser]] = {}
+# Names of the ordered analysers (state over the whole stream, fed by factwatch.workers.follow).
+ORDERED: set[str] = set()
 
 
 def register(
-    name: str,
+    name: str, ordered: bool = False
 ) -> Callable[[Callable[[AnalysisContext], Analyser]], Callable[[AnalysisContext], Analyser]]:
     def deco(
         factory: Callable[[AnalysisContext], Analyser],
     ) -> Callable[[AnalysisContext], Analyser]:
         REGISTRY[name] = factory
+        if ordered:
+            ORDERED.add(name)
         return factory
 
     return deco
 
 
-__all__ = ["REGISTRY", "Analyser", "AnalysisContext", "register"]
+__all__ = ["ORDERED", "REGISTRY", "Analyser", "AnalysisContext", "register"]

@@ -27,3 +27,26 @@ class Analyser(Protocol):
     name: str
 
     def analyse(self, items: Sequence[Item]) -> list[Signal]: ...
+
+
+@runtime_checkable
+class OrderedAnalyser(Analyser, Protocol):
+    """An analyser whose state must see the whole stream once, in item order (campaigns).
+
+    It does not run inside workers' batches: :func:`factwatch.workers.follow.follow` feeds it the
+    analysed items after ``cursor`` while holding its lock, and saves ``to_bytes()`` under
+    ``state_name`` in the same transaction as its signals.  ``stamp`` is when the state it holds
+    was written (None: reload before use); ``load_state(None)`` starts it empty."""
+
+    ordered: bool
+    state_name: str
+    cursor: int
+    stamp: Any
+
+    def load_state(self, data: bytes | None) -> None: ...
+
+    def to_bytes(self) -> bytes: ...
+
+
+def is_ordered(analyser: object) -> bool:
+    return bool(getattr(analyser, "ordered", False))

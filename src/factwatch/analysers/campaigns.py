@@ -25,15 +25,12 @@ Method (after CooRnet and the coordination-network-toolkit's co-link / co-text w
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import hashlib
 import io
 import json
 import math
 import re
-import time
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -51,7 +48,6 @@ from factwatch.models import Item, Signal
 STATE_NAME = "campaigns"
 DEFAULT_WINDOW = 60.0
 MAX_REDIRECTS = 1_000_000
-SMALL_INDEX = 20_000  # documents: below this the state is saved after every batch
 
 # ---------------------------------------------------------------------------------------- URLs
 SHORTENERS = frozenset(
@@ -552,14 +548,21 @@ def redirects_from(records: Iterable[dict[str, Any]]) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------- analyser
 class CampaignsAnalyser:
-    """Incremental campaigns over the item stream (``factwatch analyze``).
+    """Incremental campaigns over the item stream (``factwatch analyze`` and workers).
 
-    State (persisted with ``store.put_state("campaigns", ...)``): the near-duplicate index, a
-    buffer of recent posts per content key (the last ``buffer_seconds``), and the campaigns found
-    so far (their accounts and post ids, so a campaign that comes back keeps its id).
+    An *ordered* analyser: it must see every post of the stream once, in order, so workers do not
+    run it on their batches; :func:`factwatch.workers.follow.follow` feeds it the analysed items
+    after its ``cursor`` under a lock and saves its state in the same transaction as its signals.
+
+    State (``store.put_state("campaigns", ...)``): the near-duplicate index, a buffer of recent
+    posts per content key (the last ``buffer_seconds``), the campaigns found so far (their accounts
+    and post ids, so a campaign that comes back keeps its id), the content keys of each campaign,
+    the redirects learned from items, and the cursor.
     """
 
     name = "campaigns"
+    ordered = True
+    state_name = STATE_NAME
 
     def __init__(
         self,
@@ -567,15 +570,22 @@ class CampaignsAnalyser:
         params: Params | None = None,
         buffer_seconds: float = 4 * 3600.0,
         campaign_ttl: float = 90 * 86400.0,
-        save_interval: float = 60.0,
     ) -> None:
         self.campaign_ttl = campaign_ttl
-        self.save_interval = save_interval
-        self._dirty = False
-        self._last_save = time.monotonic()
         self.store = store
         self.p = params or Params()
         self.buffer_seconds = buffer_seconds
+        self.load_state(None)
+        self.stamp: Any = None  # when the state held here was written (None: reload before use)
+        if store is not None:
+            got = store.get_state_stamped(STATE_NAME)
+            if got is not None:
+                self.load_state(got[0])
+                self.stamp = got[1]
+
+    # ---------------------------------------------------------------- persistence
+    def load_state(self, data: bytes | None) -> None:
+        """Replace the state held in memory by ``data`` (None: empty)."""
         self.index = NearDupIndex()
         self.buffers: dict[
             str, list[tuple[float, str, int, str]]
@@ -588,13 +598,9 @@ class CampaignsAnalyser:
         self.campaign_keys: dict[str, str] = {}  # content key (text cluster, link) -> campaign
         self.pending: dict[str, float] = {}  # key -> when its latest posts can be judged in full
         self.latest = 0.0  # newest post time seen
-        if store is not None:
-            data = store.get_state(STATE_NAME)
-            if data:
-                self._load(data)
-
-    # ---------------------------------------------------------------- persistence
-    def _load(self, data: bytes) -> None:
+        self.cursor = 0  # id of the last item fed (by factwatch.workers.follow)
+        if not data:
+            return
         z = np.load(io.BytesIO(data), allow_pickle=False)
         self.index = NearDupIndex.from_bytes(bytes(z["index"]))
         st = json.loads(bytes(z["state"]).decode("utf-8"))
@@ -605,12 +611,18 @@ class CampaignsAnalyser:
         self.campaign_keys = dict(st.get("campaign_keys", {}))
         self.pending = {k: float(v) for k, v in st.get("pending", {}).items()}
         self.latest = float(st.get("latest", 0.0))
+        self.cursor = int(st.get("cursor", 0))
 
     def to_bytes(self) -> bytes:
         st = {
             "buffers": self.buffers,
             "campaigns": self.campaigns,
             "item_campaign": self.item_campaign,
+            "redirects": self.redirects,
+            "campaign_keys": self.campaign_keys,
+            "pending": self.pending,
+            "latest": self.latest,
+            "cursor": self.cursor,
         }
         buf = io.BytesIO()
         np.savez(
@@ -621,27 +633,11 @@ class CampaignsAnalyser:
         return buf.getvalue()
 
     def save(self) -> None:
-        """Write the state to the store now."""
+        """Write the state to the store now (outside :func:`~factwatch.workers.follow.follow`,
+        which saves it with the signals)."""
         if self.store is not None:
             self.store.put_state(STATE_NAME, self.to_bytes())
-        self._dirty = False
-        self._last_save = time.monotonic()
-
-    def maybe_save(self) -> None:
-        """Save after a batch: always while the index is small, else at most every ``save_interval``
-        seconds (the rest is written at exit); a big index costs ~400 bytes a post to write."""
-        self._dirty = True
-        if (
-            self.index.n_docs <= SMALL_INDEX
-            or time.monotonic() - self._last_save >= self.save_interval
-        ):
-            self.save()
-
-    def flush(self) -> None:
-        """Save unsaved state (registered with ``atexit``)."""
-        if self._dirty:
-            with contextlib.suppress(Exception):
-                self.save()
+            self.stamp = self.store.state_stamp(STATE_NAME)
 
     # ---------------------------------------------------------------- analysis
     def analyse(self, items: Sequence[Item]) -> list[Signal]:
@@ -702,7 +698,6 @@ class CampaignsAnalyser:
                 self.buffers[key] = buf
             else:
                 del self.buffers[key]
-        self.maybe_save()
         return signals
 
     def _detect(self, touched: set[str], now: float) -> list[Signal]:
@@ -856,19 +851,11 @@ class CampaignsAnalyser:
         return cid
 
 
-@register("campaigns")
+@register("campaigns", ordered=True)
 def make_campaigns(context: AnalysisContext) -> CampaignsAnalyser:
     opts = context.options or {}
     params = Params(
         window=float(opts.get("campaign_window", DEFAULT_WINDOW)),
         min_accounts=int(opts.get("campaign_min_accounts", 5)),
     )
-    analyser = CampaignsAnalyser(context.store, params)
-    atexit.register(_flush_at_exit, weakref.ref(analyser))  # weak: a discarded analyser is freed
-    return analyser
-
-
-def _flush_at_exit(ref: weakref.ReferenceType[CampaignsAnalyser]) -> None:
-    analyser = ref()
-    if analyser is not None:
-        analyser.flush()
+    return CampaignsAnalyser(context.store, params)

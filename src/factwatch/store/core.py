@@ -159,6 +159,11 @@ class Store:
         return res
 
     @staticmethod
+    def item_from_row(row: Any) -> Item:
+        """An :class:`Item` from a row of the ``items`` table."""
+        return Store._item(row)
+
+    @staticmethod
     def _item(row: Any) -> Item:
         return Item(
             id=row.id,
@@ -623,32 +628,57 @@ class Store:
         return {(r[0], r[1]) for r in rows}
 
     # ------------------------------------------------------------------ analyser state
-    def get_state(self, name: str) -> bytes | None:
-        with self.engine.connect() as conn:
-            r = conn.execute(
-                select(t.analyser_state.c.data).where(t.analyser_state.c.name == name)
-            ).first()
-        return bytes(r[0]) if r is not None else None
+    def get_state(self, name: str, conn: Connection | None = None) -> bytes | None:
+        got = self.get_state_stamped(name, conn)
+        return got[0] if got is not None else None
 
-    def put_state(self, name: str, data: bytes) -> None:
-        """Replace the state ``name`` (an upsert, safe when several processes save at once)."""
-        values = {"name": name, "data": data, "updated_at": utcnow()}
-        with self.engine.begin() as conn:
-            if self.dialect in ("postgresql", "sqlite"):
-                if self.dialect == "postgresql":
-                    from sqlalchemy.dialects.postgresql import insert as upsert
-                else:
-                    from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
-                stmt = upsert(t.analyser_state).values(**values)
-                conn.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=["name"],
-                        set_={"data": data, "updated_at": values["updated_at"]},
-                    )
+    def get_state_stamped(
+        self, name: str, conn: Connection | None = None
+    ) -> tuple[bytes, datetime] | None:
+        """The state ``name`` and when it was written (an analyser that keeps a copy in memory
+        compares the stamp to know whether another process has written since)."""
+        q = select(t.analyser_state.c.data, t.analyser_state.c.updated_at).where(
+            t.analyser_state.c.name == name
+        )
+        if conn is not None:
+            r = conn.execute(q).first()
+        else:
+            with self.engine.connect() as c:
+                r = c.execute(q).first()
+        return (bytes(r[0]), r[1]) if r is not None else None
+
+    def state_stamp(self, name: str, conn: Connection | None = None) -> datetime | None:
+        """When the state ``name`` was last written (None: never)."""
+        q = select(t.analyser_state.c.updated_at).where(t.analyser_state.c.name == name)
+        if conn is not None:
+            return conn.execute(q).scalar()
+        with self.engine.connect() as c:
+            return c.execute(q).scalar()
+
+    def put_state(self, name: str, data: bytes, conn: Connection | None = None) -> datetime:
+        """Replace the state ``name`` (an upsert, safe when several processes save at once);
+        inside ``conn``'s transaction when given.  Returns the new stamp."""
+        if conn is None:
+            with self.engine.begin() as c:
+                return self.put_state(name, data, c)
+        stamp = utcnow()
+        values = {"name": name, "data": data, "updated_at": stamp}
+        if self.dialect in ("postgresql", "sqlite"):
+            if self.dialect == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as upsert
+            else:
+                from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+            stmt = upsert(t.analyser_state).values(**values)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["name"],
+                    set_={"data": data, "updated_at": stamp},
                 )
-                return
+            )
+        else:
             conn.execute(t.analyser_state.delete().where(t.analyser_state.c.name == name))
             conn.execute(insert(t.analyser_state).values(**values))
+        return stamp
 
 
 def _acc(a: Any) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from factwatch.analysers.base import Analyser
+from factwatch.analysers.base import Analyser, is_ordered
 from factwatch.models import Item, Signal, utcnow
 from factwatch.pipeline import AnalyseReport, prepare, store_signals
 from factwatch.store import Store, resolve_db_url
@@ -165,6 +165,8 @@ def run_partition(
     prepare(items)
     signals: list[Signal] = []
     for a in analysers:
+        if is_ordered(a):  # fed in order by the client at the end (factwatch.workers.follow)
+            continue
         got = a.analyse(items)
         signals.extend(got)
         res.counts[a.name] = res.counts.get(a.name, 0) + len(got)
@@ -327,6 +329,7 @@ def backfill(
                 _drain_one(ac, pending, store, report, write, progress)
         while pending:
             _drain_one(ac, pending, store, report, write, progress)
+        _follow_ordered(store, names, report)
         report.loads_per_worker = {str(k): int(v) for k, v in client.run(load_count, url).items()}
     finally:
         if own_client:
@@ -336,6 +339,20 @@ def backfill(
         store.close()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _follow_ordered(store: Store, names: Sequence[str] | None, report: BackfillReport) -> None:
+    """Feed the ordered analysers (campaigns) the items the partitions analysed, in item order,
+    here on the client: their state is one for the whole stream."""
+    from factwatch.analysers import ORDERED
+    from factwatch.workers.follow import catch_up
+    from factwatch.workers.loading import load
+
+    wanted = [n for n in (names or sorted(ORDERED)) if n in ORDERED]
+    if not wanted:
+        return
+    ordered = [a for a in load(store, wanted) if is_ordered(a)]
+    catch_up(store, ordered, report)  # type: ignore[arg-type]
 
 
 def _drain_one(

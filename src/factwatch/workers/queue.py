@@ -49,10 +49,10 @@ from factwatch.pipeline import AnalyseReport, prepare, store_signals
 from factwatch.store import Store
 from factwatch.store import schema as t
 from factwatch.store.schema_work import work_queue as q
+from factwatch.workers.follow import DEFAULT_MAX_ATTEMPTS, Follower, split
 from factwatch.workers.txn import retrying, write_txn
 
 DEFAULT_LEASE = 300.0
-DEFAULT_MAX_ATTEMPTS = 5
 _TS = DateTime(timezone=True)
 
 
@@ -286,19 +286,26 @@ def run_worker(
     progress: Callable[[int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     log: Callable[[str], None] | None = None,
+    raise_errors: bool = False,
 ) -> WorkerReport:
     """Claim, analyse and commit batches until stopped (or, with ``exit_when_idle``, until no item
-    is left that any worker could analyse: leases of live workers are waited for)."""
+    is left that any worker could analyse: leases of live workers are waited for).
+
+    ``raise_errors``: an analyser that raises gives the batch's leases back and the error goes to
+    the caller (``factwatch analyze``); otherwise it is logged and the worker goes on."""
     owner = owner or new_owner()
     say = log or (lambda m: print(m, file=sys.stderr))
     report = WorkerReport()
-    analysers = list(load())
+    analysers, ordered = split(list(load()))
+    follower = Follower(store, ordered, max_attempts=max_attempts)
     fp, checked = _fingerprint(store), time.monotonic()
     while not (should_stop and should_stop()):
         if time.monotonic() - checked > reload_every:
             cur, checked = _fingerprint(store), time.monotonic()
             if cur != fp:  # new fact-checks or entities: rebuild the indexes
-                analysers, fp = list(load()), cur
+                analysers, ordered = split(list(load()))
+                follower = Follower(store, ordered, max_attempts=max_attempts)
+                fp = cur
                 report.reloads += 1
         ids = claim(store, owner, batch_size, lease, max_attempts)
         if not ids:
@@ -308,6 +315,7 @@ def run_worker(
                 continue
             if st.pending == 0:
                 purge_finished(store)
+                follower.finish(report)  # ordered analysers see every item before we rest
                 if exit_when_idle:
                     break
             wait = poll
@@ -325,6 +333,9 @@ def run_worker(
                 signals.extend(got)
                 counts[a.name] = counts.get(a.name, 0) + len(got)
         except Exception as exc:  # noqa: BLE001 - one bad batch must not stop the worker
+            if raise_errors:
+                release(store, owner, ids)
+                raise
             report.failed_batches += 1
             report.errors.append(f"items {ids[0]}..{ids[-1]}: {type(exc).__name__}: {exc}")
             say(f"worker {owner}: analysers failed on items {ids[0]}..{ids[-1]}: {exc}")
@@ -344,6 +355,7 @@ def run_worker(
                 report.signals[k] = report.signals.get(k, 0) + v
             if progress is not None:
                 progress(len(items))
+            follower.after_batch(len(items), report)
         else:
             report.lost_batches += 1
             say(
