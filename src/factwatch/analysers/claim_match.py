@@ -49,6 +49,7 @@ FEATURES = (
 )
 DEFAULT_THRESHOLD = 0.5
 CANDIDATES = 30
+SEARCH_BATCH = 64  # queries scored together (one pass over the index per batch)
 LONG_TEXT_CHARS = 500  # longer texts (articles, transcripts) are also matched sentence by sentence
 
 _URL = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+")
@@ -213,45 +214,70 @@ class ClaimIndex:
     def features(
         self, text: str, lang: str | None, qvec: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
-        """Candidate indices and their feature rows, dense and lexical scores, shared tokens."""
-        toks = tokenize(text, lang)
-        lex_raw = self.lexical.scores(toks)
-        lex = lex_raw / (self.lexical.max_score(toks) + 1e-6)
+        """Candidate indices, their feature rows, dense and lexical scores, shared tokens."""
+        return self.features_many([text], [lang], qvec[None, :])[0]
+
+    def features_many(
+        self, texts: Sequence[str], langs: Sequence[str | None], qvecs: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[list[str]]]]:
+        """``features`` of several queries: the dense and BM25 scores of the whole batch come from
+        one matrix product each (reading the index once per batch, not once per post)."""
         k = min(CANDIDATES, len(self))
-        if k == 0:
+        if k == 0 or not len(texts):
             empty = np.zeros(0, dtype=np.int64)
-            return empty, np.zeros((0, len(FEATURES)), np.float32), np.zeros(0, np.float32), lex, []
-        dense_top, _ = self.dense.search(qvec, k)
-        cand = np.unique(np.concatenate([dense_top, np.argpartition(-lex, k - 1)[:k]]))
-        dense = np.zeros(len(self), dtype=np.float32)
-        dense[cand] = self.dense.score(qvec, cand)
-        lex_claim = self.lexical_claim.scores(toks)[cand] / (
-            self.lexical_claim.max_score(toks) + 1e-6
-        )
+            none = np.zeros(0, np.float32)
+            return [
+                (empty, np.zeros((0, len(FEATURES)), np.float32), none, none, []) for _ in texts
+            ]
+        toks = [tokenize(t, lg) for t, lg in zip(texts, langs, strict=True)]
+        lex_all = self.lexical.scores_many(toks)
+        claim_all = self.lexical_claim.scores_many(toks)
+        dense_all = self.dense.search_many(np.asarray(qvecs, dtype=np.float32), k)
+        out = []
+        for j, text in enumerate(texts):
+            lex = lex_all[:, j] / (self.lexical.max_score(toks[j]) + 1e-6)
+            dense_top, _, dense_full = dense_all[j]
+            cand = np.unique(np.concatenate([dense_top, np.argpartition(-lex, k - 1)[:k]]))
+            dense_c = (
+                dense_full[cand] if dense_full is not None else self.dense.score(qvecs[j], cand)
+            ).astype(np.float32)
+            lex_c = lex[cand]
+            lex_claim = claim_all[cand, j] / (self.lexical_claim.max_score(toks[j]) + 1e-6)
+            out.append(self._rows(text, cand, dense_c, lex_c, lex_claim))
+        return out
+
+    def _rows(
+        self,
+        text: str,
+        cand: np.ndarray,
+        dense_c: np.ndarray,
+        lex_c: np.ndarray,
+        lex_claim: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
         d_rank = np.empty(len(cand), dtype=np.float32)
-        d_rank[np.argsort(-dense[cand], kind="stable")] = np.arange(1, len(cand) + 1)
+        d_rank[np.argsort(-dense_c, kind="stable")] = np.arange(1, len(cand) + 1)
         l_rank = np.empty(len(cand), dtype=np.float32)
-        l_rank[np.argsort(-lex[cand], kind="stable")] = np.arange(1, len(cand) + 1)
+        l_rank[np.argsort(-lex_c, kind="stable")] = np.arange(1, len(cand) + 1)
         qn, qnames = _numbers(text), _names(text)
         shared: list[list[str]] = []
         rows = np.zeros((len(cand), len(FEATURES)), dtype=np.float32)
-        dmax, lmax = float(dense[cand].max()), float(lex[cand].max())
+        dmax, lmax = float(dense_c.max()), float(lex_c.max())
         for r, i in enumerate(cand):
             sn = qn & self._numbers[i]
             sm = qnames & self._names[i]
             shared.append(sorted(sn | sm)[:10])
             rows[r] = (
-                dense[i],
-                dense[i] - dmax,
+                dense_c[r],
+                dense_c[r] - dmax,
                 1.0 / d_rank[r],
-                lex[i],
-                lex[i] - lmax,
+                lex_c[r],
+                lex_c[r] - lmax,
                 1.0 / l_rank[r],
                 lex_claim[r],
                 min(len(sn), 3),
                 min(len(sm), 3),
             )
-        return cand, rows, dense, lex, shared
+        return cand, rows, dense_c, lex_c, shared
 
     def search(
         self,
@@ -261,22 +287,36 @@ class ClaimIndex:
         top: int = 5,
         exclude: set[str] | None = None,
     ) -> list[Match]:
-        cand, rows, dense, lex, shared = self.features(text, lang, qvec)
-        if len(cand) == 0:
-            return []
-        prob = self.ranker.probability(rows)
-        order = np.argsort(-self.ranker.fused(rows), kind="stable")
-        out: list[Match] = []
-        for o in order:
-            fc = self.factchecks[cand[o]]
-            if exclude and fc.id in exclude:
-                continue
-            out.append(
-                Match(fc, float(prob[o]), float(dense[cand[o]]), float(lex[cand[o]]), shared[o])
-            )
-            if len(out) >= top:
-                break
-        return out
+        return self.search_many([text], [lang], qvec[None, :], top, [exclude or set()])[0]
+
+    def search_many(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str | None],
+        qvecs: np.ndarray,
+        top: int = 5,
+        excludes: Sequence[set[str]] | None = None,
+    ) -> list[list[Match]]:
+        """The best ``top`` fact-checks of each query, ranked and calibrated."""
+        results: list[list[Match]] = []
+        for j, (cand, rows, dense_c, lex_c, shared) in enumerate(
+            self.features_many(texts, langs, qvecs)
+        ):
+            exclude = excludes[j] if excludes is not None else set()
+            out: list[Match] = []
+            if len(cand):
+                prob = self.ranker.probability(rows)
+                for o in np.argsort(-self.ranker.fused(rows), kind="stable"):
+                    fc = self.factchecks[cand[o]]
+                    if exclude and fc.id in exclude:
+                        continue
+                    out.append(
+                        Match(fc, float(prob[o]), float(dense_c[o]), float(lex_c[o]), shared[o])
+                    )
+                    if len(out) >= top:
+                        break
+            results.append(out)
+        return results
 
 
 def query_units(text: str, lang: str | None) -> list[tuple[str, str | None]]:
@@ -362,14 +402,23 @@ class ClaimMatcher:
             units.extend((qi, text, sentence) for text, sentence in query_units(q.text, lang))
         vecs = self._embed([u[1] for u in units])
         best: list[dict[str, Match]] = [dict() for _ in queries]
-        for (qi, text, sentence), vec in zip(units, vecs, strict=True):
-            for m in self.index.search(text, langs[qi], vec, top=top, exclude=queries[qi].exclude):
-                m.sentence = sentence
-                cur = best[qi].get(m.factcheck.id)
-                if cur is None or m.score > cur.score:
-                    best[qi][m.factcheck.id] = m
-            if progress is not None and sentence is None:
-                progress(1)
+        for s in range(0, len(units), SEARCH_BATCH):
+            chunk = units[s : s + SEARCH_BATCH]
+            found = self.index.search_many(
+                [u[1] for u in chunk],
+                [langs[u[0]] for u in chunk],
+                vecs[s : s + SEARCH_BATCH],
+                top=top,
+                excludes=[queries[u[0]].exclude for u in chunk],
+            )
+            for (qi, _text, sentence), matches in zip(chunk, found, strict=True):
+                for m in matches:
+                    m.sentence = sentence
+                    cur = best[qi].get(m.factcheck.id)
+                    if cur is None or m.score > cur.score:
+                        best[qi][m.factcheck.id] = m
+                if progress is not None and sentence is None:
+                    progress(1)
         return [sorted(b.values(), key=lambda m: -m.score)[:top] for b in best]
 
 

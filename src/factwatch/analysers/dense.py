@@ -121,6 +121,22 @@ class DenseIndex:
         order = np.argsort(-s)
         return rows[order], s[order]
 
+    def search_many(
+        self, qs: np.ndarray, k: int
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+        """``search`` for each row of ``qs``: (top rows, their cosines, and with exact search the
+        cosines of every row, from one matrix product for the whole batch)."""
+        k = min(k, self.n)
+        if self._f32 is None or k <= 0:
+            return [(*self.search(q, k), None) for q in qs]
+        sims = qs @ self._f32.T
+        out: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
+        for s in sims:
+            top = np.argpartition(-s, k - 1)[:k]
+            top = top[np.argsort(-s[top])]
+            out.append((top.astype(np.int64), s[top], s))
+        return out
+
     def memory_bytes(self) -> int:
         if self._f32 is not None:
             return int(self._f32.nbytes)

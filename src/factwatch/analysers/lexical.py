@@ -58,6 +58,26 @@ class BM25Index:
             return np.zeros(self.n_docs, dtype=np.float32)
         return np.asarray(self.matrix[:, ids].sum(axis=1)).ravel()
 
+    def scores_many(self, queries: Sequence[Sequence[str]]) -> np.ndarray:
+        """Scores of every document for several queries at once: ``(n_docs, n_queries)``.  One
+        sparse product instead of one column sum per query (the same numbers as ``scores``)."""
+        out = np.zeros((self.n_docs, len(queries)), dtype=np.float32)
+        cols: list[int] = []
+        rows: list[int] = []
+        for qi, tokens in enumerate(queries):
+            ids = set(self.term_ids(tokens))
+            rows.extend(ids)
+            cols.extend([qi] * len(ids))
+        if not rows or not self.n_docs:
+            return out
+        q = sparse.csc_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(len(self.vocab), len(queries)),
+        )
+        prod = (self.matrix @ q).tocoo()
+        out[prod.row, prod.col] = prod.data
+        return out
+
     def max_score(self, tokens: Sequence[str]) -> float:
         """The score a document containing every query term once would roughly get."""
         ids = sorted(set(self.term_ids(tokens)))
