@@ -174,8 +174,10 @@ def run_workers(db: str, n: int, only: list[str], batch: int) -> float:
     for o in only:
         cmd += ["--only", o]
     start = time.perf_counter()
+    env = {**os.environ, "FACTWATCH_ENCODER_THREADS": str(max(1, (os.cpu_count() or 1) // n))}
     procs = [
-        subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(n)
+        subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        for _ in range(n)
     ]
     for p in procs:
         _, err = p.communicate()
@@ -190,6 +192,7 @@ def run_backfill(db: str, n: int, only: list[str], partition: int) -> tuple[floa
     from factwatch.workers.backfill import backfill, warm, worker_db_url
 
     start = time.perf_counter()
+    os.environ["FACTWATCH_ENCODER_THREADS"] = str(max(1, (os.cpu_count() or 1) // n))
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                            silence_logs=logging.ERROR)  # fmt: skip
     client = Client(cluster)

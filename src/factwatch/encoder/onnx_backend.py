@@ -178,7 +178,10 @@ class OnnxForward:
 
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.intra_op_num_threads = threads or min(os.cpu_count() or 1, 8)
+        # Several worker processes on one machine: give each its share of the cores
+        # (FACTWATCH_ENCODER_THREADS=1 with one worker per core), or they oversubscribe the CPU.
+        env_threads = int(os.environ.get("FACTWATCH_ENCODER_THREADS", "0") or 0)
+        opts.intra_op_num_threads = threads or env_threads or min(os.cpu_count() or 1, 8)
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         if os.environ.get("FACTWATCH_ORT_SPIN", "1") == "0":

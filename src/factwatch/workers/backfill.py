@@ -16,6 +16,7 @@ Where results go:
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -294,6 +295,10 @@ def backfill(
         if scheduler:
             client = Client(scheduler)
         else:
+            # each worker process gets its share of the cores for the encoder (inherited env)
+            os.environ.setdefault(
+                "FACTWATCH_ENCODER_THREADS", str(max(1, (os.cpu_count() or 1) // max(1, n_workers)))
+            )
             cluster = LocalCluster(
                 n_workers=n_workers,
                 threads_per_worker=1,
