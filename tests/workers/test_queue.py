@@ -122,3 +122,38 @@ def test_workers_opening_the_same_case_at_once(store: Store) -> None:
     cases = store.list_cases()
     assert sorted(c.target_id for c in cases) == ["fc-5g-covid", "fc-vaccine-chip"]
     assert all(len(c.item_ids) == 40 for c in cases)
+
+
+def test_analyze_beside_a_worker_analyses_each_item_once(store: Store) -> None:
+    """`factwatch analyze` takes leases like a worker, so the two may share a database."""
+    from factwatch.pipeline import analyse_pending
+
+    store.add_items(posts(60))
+    reports = []
+
+    def worker() -> None:
+        reports.append(
+            run_worker(
+                store, lambda: load(store, ["probe"]), batch_size=4, exit_when_idle=True, poll=0.05
+            )
+        )
+
+    th = threading.Thread(target=worker)
+    th.start()
+    rep = analyse_pending(store, batch_size=4, analysers=load(store, ["probe"]))
+    th.join(60)
+    assert rep.items + reports[0].items == 60
+    assert store.count_items(unanalysed=True) == 0
+    assert set(probe_counts(store).values()) == {1} and len(probe_counts(store)) == 60
+
+
+def test_analyze_stops_on_an_analyser_error_and_gives_the_batch_back(store: Store) -> None:
+    import pytest
+
+    from factwatch.pipeline import analyse_pending
+
+    store.add_items(posts(4))
+    with pytest.raises(RuntimeError, match="model crashed"):
+        analyse_pending(store, batch_size=2, analysers=[Boom()])
+    st = queue_status(store)
+    assert st.pending == 4 and st.leased == 0  # nothing analysed, nothing left leased
