@@ -299,7 +299,7 @@ def measure(backend: str, args: argparse.Namespace, rows_out: list[dict[str, Any
                                          ms_item=1000 * wall / n, load=la,
                                          note=f"cluster start + analysers built {up:.1f} s (not in wall)"))  # fmt: skip
             for how in [m for m in args.modes if m != "rematch"]:
-                for w in [1] if how == "analyze-1proc" else [1, 2]:
+                for w in [1] if how == "analyze-1proc" else args.workers:
                     reset(store, drop_query_vectors=name == "full")
                     la = load_avg()
                     print(f"[{backend}] {label}: {how} x{w} (load {la}) ...", file=sys.stderr)
@@ -362,10 +362,12 @@ def main() -> None:
     ap.add_argument(
         "--modes", default="worker,backfill", help="worker, backfill, analyze-1proc, rematch"
     )
+    ap.add_argument("--workers", default="1,2", help="worker counts to run (default 1,2)")
     ap.add_argument("--append", action="store_true", help="add to benchmarks/results/scaling.md")
     ap.add_argument("--pg", default=os.environ.get("FACTWATCH_BENCH_PG", PG_DEFAULT))
     args = ap.parse_args()
     args.modes = args.modes.split(",")
+    args.workers = [int(w) for w in args.workers.split(",")]
     rows: list[dict[str, Any]] = []
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     try:
