@@ -26,7 +26,6 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import exists, func, select, text
 
@@ -126,11 +125,7 @@ def catch_up(
 
 class Follower:
     """Calls :func:`follow` from a worker loop, not after every small batch: saving a large state
-    costs time, so a step runs when ``min_items`` are waiting or ``every`` seconds have passed.
-
-    Among several workers, the one that wrote the state last keeps following; another takes over
-    only when the state has not changed for ``takeover`` seconds (its follower stopped or died).
-    Otherwise workers would take turns, each reloading the whole state the other just saved."""
+    costs time, so a step runs when ``min_items`` are waiting or ``every`` seconds have passed."""
 
     def __init__(
         self,
@@ -139,29 +134,14 @@ class Follower:
         every: float = 10.0,
         min_items: int = 1000,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-        takeover: float = 30.0,
     ) -> None:
         self.store = store
         self.max_attempts = max_attempts
         self.analysers = list(analysers)
         self.every = every
         self.min_items = min_items
-        self.takeover = takeover
         self._last = 0.0
         self._since = 0
-        self._seen: dict[str, tuple[Any, float]] = {}  # state -> (stamp seen, when it changed)
-
-    def _others_active(self, a: OrderedAnalyser) -> bool:
-        """Another process wrote this state since we did, and did so recently."""
-        stamp = self.store.state_stamp(a.state_name)
-        if stamp is None or stamp == a.stamp:
-            return False
-        now = time.monotonic()
-        seen = self._seen.get(a.state_name)
-        if seen is None or seen[0] != stamp:
-            self._seen[a.state_name] = (stamp, now)
-            return True
-        return now - seen[1] < self.takeover
 
     def after_batch(self, n_items: int, report: AnalyseReport | None = None) -> None:
         self._since += n_items
@@ -169,8 +149,7 @@ class Follower:
             return
         if self._since >= self.min_items or time.monotonic() - self._last >= self.every:
             for a in self.analysers:
-                if not self._others_active(a):
-                    follow(self.store, a, report=report, max_attempts=self.max_attempts)
+                follow(self.store, a, report=report, max_attempts=self.max_attempts)
             self._since = 0
             self._last = time.monotonic()
 
