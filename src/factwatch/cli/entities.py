@@ -23,6 +23,15 @@ from factwatch.cli._io import (
 if TYPE_CHECKING:
     from factwatch.models import Entity
 
+# Options shared by `lookalikes` and `accounts check`.
+OutputOpt = Annotated[str | None, typer.Option("--output", help="JSONL output (default stdout).")]
+MinScoreOpt = Annotated[
+    float, typer.Option("--min-score", help="Report matches scoring at least this.")
+]
+RegistryOpt = Annotated[
+    str | None, typer.Option("--registry", help="Use this registry file instead of the database.")
+]
+
 
 def _load_entities(registry: str | None) -> list[Entity]:
     """Entities from a registry file (``--registry``) or else from the database."""
@@ -158,16 +167,9 @@ def register(app: typer.Typer) -> None:
             str,
             typer.Option("--input", help="Domains/URLs one a line, or JSONL posts ('-' = stdin)."),
         ],
-        output: Annotated[
-            str | None, typer.Option("--output", help="JSONL output (default stdout).")
-        ] = None,
-        min_score: Annotated[
-            float, typer.Option("--min-score", help="Report matches scoring at least this.")
-        ] = 0.6,
-        registry: Annotated[
-            str | None,
-            typer.Option("--registry", help="Use this registry file instead of the database."),
-        ] = None,
+        output: OutputOpt = None,
+        min_score: MinScoreOpt = 0.6,
+        registry: RegistryOpt = None,
     ) -> None:
         """Flag domains that imitate a registered entity's official domains, and say how."""
         from factwatch.impersonation.domains import DomainIndex, extract_hosts, normalize_host
@@ -204,16 +206,9 @@ def register(app: typer.Typer) -> None:
                 help="JSONL accounts: platform, handle, display_name, url, avatar? ('-' = stdin).",
             ),
         ],
-        output: Annotated[
-            str | None, typer.Option("--output", help="JSONL output (default stdout).")
-        ] = None,
-        min_score: Annotated[
-            float, typer.Option("--min-score", help="Report matches scoring at least this.")
-        ] = 0.6,
-        registry: Annotated[
-            str | None,
-            typer.Option("--registry", help="Use this registry file instead of the database."),
-        ] = None,
+        output: OutputOpt = None,
+        min_score: MinScoreOpt = 0.6,
+        registry: RegistryOpt = None,
     ) -> None:
         """Flag pages and accounts that impersonate a registered entity, and say how."""
         from factwatch.impersonation.accounts import AccountIndex, ObservedAccount
