@@ -40,6 +40,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from sqlalchemy import delete, insert, text, update  # noqa: E402
 
+from factwatch.encoder import threads_per_worker  # noqa: E402
 from factwatch.models import FactCheck, Item, utcnow  # noqa: E402
 from factwatch.store import Store  # noqa: E402
 from factwatch.store import schema as t  # noqa: E402
@@ -174,7 +175,7 @@ def run_workers(db: str, n: int, only: list[str], batch: int) -> float:
     for o in only:
         cmd += ["--only", o]
     start = time.perf_counter()
-    env = {**os.environ, "FACTWATCH_ENCODER_THREADS": str(max(1, (os.cpu_count() or 1) // n))}
+    env = {**os.environ, "FACTWATCH_ENCODER_THREADS": str(threads_per_worker(n))}
     procs = [
         subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         for _ in range(n)
@@ -192,7 +193,7 @@ def run_backfill(db: str, n: int, only: list[str], partition: int) -> tuple[floa
     from factwatch.workers.backfill import backfill, warm, worker_db_url
 
     start = time.perf_counter()
-    os.environ["FACTWATCH_ENCODER_THREADS"] = str(max(1, (os.cpu_count() or 1) // n))
+    os.environ["FACTWATCH_ENCODER_THREADS"] = str(threads_per_worker(n))
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                            silence_logs=logging.ERROR)  # fmt: skip
     client = Client(cluster)

@@ -30,4 +30,9 @@ def register(
     return deco
 
 
-__all__ = ["ORDERED", "REGISTRY", "Analyser", "AnalysisContext", "register"]
+def is_ordered(analyser: object) -> bool:
+    """Whether this analyser instance is one of the ordered ones (by its registered name)."""
+    return getattr(analyser, "name", None) in ORDERED
+
+
+__all__ = ["ORDERED", "REGISTRY", "Analyser", "AnalysisContext", "is_ordered", "register"]

@@ -31,14 +31,14 @@ class Analyser(Protocol):
 
 @runtime_checkable
 class OrderedAnalyser(Analyser, Protocol):
-    """An analyser whose state must see the whole stream once, in item order (campaigns).
+    """An analyser whose state must see the whole stream once, in item order (campaigns);
+    registered with ``register(name, ordered=True)``.
 
     It does not run inside workers' batches: :func:`factwatch.workers.follow.follow` feeds it the
     analysed items after ``cursor`` while holding its lock, and saves ``to_bytes()`` under
     ``state_name`` in the same transaction as its signals.  ``stamp`` is when the state it holds
     was written (None: reload before use); ``load_state(None)`` starts it empty."""
 
-    ordered: bool
     state_name: str
     cursor: int
     stamp: Any
@@ -46,7 +46,3 @@ class OrderedAnalyser(Analyser, Protocol):
     def load_state(self, data: bytes | None) -> None: ...
 
     def to_bytes(self) -> bytes: ...
-
-
-def is_ordered(analyser: object) -> bool:
-    return bool(getattr(analyser, "ordered", False))

@@ -561,7 +561,6 @@ class CampaignsAnalyser:
     """
 
     name = "campaigns"
-    ordered = True
     state_name = STATE_NAME
 
     def __init__(

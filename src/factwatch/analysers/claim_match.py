@@ -211,17 +211,12 @@ class ClaimIndex:
     def __len__(self) -> int:
         return len(self.factchecks)
 
-    def features(
-        self, text: str, lang: str | None, qvec: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
-        """Candidate indices, their feature rows, dense and lexical scores, shared tokens."""
-        return self.features_many([text], [lang], qvec[None, :])[0]
-
     def features_many(
         self, texts: Sequence[str], langs: Sequence[str | None], qvecs: np.ndarray
     ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[list[str]]]]:
-        """``features`` of several queries: the dense and BM25 scores of the whole batch come from
-        one matrix product each (reading the index once per batch, not once per post)."""
+        """Per query: candidate indices, their feature rows, dense and lexical scores, shared
+        tokens.  The dense and BM25 scores of the whole batch come from one matrix product each
+        (reading the index once per batch, not once per post)."""
         k = min(CANDIDATES, len(self))
         if k == 0 or not len(texts):
             empty = np.zeros(0, dtype=np.int64)
@@ -278,16 +273,6 @@ class ClaimIndex:
                 min(len(sm), 3),
             )
         return cand, rows, dense_c, lex_c, shared
-
-    def search(
-        self,
-        text: str,
-        lang: str | None,
-        qvec: np.ndarray,
-        top: int = 5,
-        exclude: set[str] | None = None,
-    ) -> list[Match]:
-        return self.search_many([text], [lang], qvec[None, :], top, [exclude or set()])[0]
 
     def search_many(
         self,

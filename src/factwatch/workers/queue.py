@@ -48,8 +48,9 @@ from factwatch.models import Item, Signal, utcnow
 from factwatch.pipeline import AnalyseReport, prepare, store_signals
 from factwatch.store import Store
 from factwatch.store import schema as t
+from factwatch.store.schema_work import DEFAULT_MAX_ATTEMPTS, given_up
 from factwatch.store.schema_work import work_queue as q
-from factwatch.workers.follow import DEFAULT_MAX_ATTEMPTS, Follower, split
+from factwatch.workers.follow import Follower, split
 from factwatch.workers.txn import retrying, write_txn
 
 DEFAULT_LEASE = 300.0
@@ -230,9 +231,7 @@ def queue_status(
     store: Store, max_attempts: int = DEFAULT_MAX_ATTEMPTS, now: datetime | None = None
 ) -> QueueStatus:
     now = now or utcnow()
-    dead_q = exists().where(
-        q.c.item_id == t.items.c.id, q.c.attempts >= max_attempts, q.c.lease_expires < now
-    )
+    dead_q = given_up(max_attempts, now)
     with store.engine.connect() as conn:
         unanalysed = t.items.c.analysed_at.is_(None)
         pending = conn.execute(
