@@ -276,12 +276,12 @@ def measure(backend: str, args: argparse.Namespace, rows_out: list[dict[str, Any
                 file=sys.stderr,
             )
             if name == "full":  # what every worker process pays once before its first item
-                from factwatch.embed import get_encoder
+                from factwatch.embed import embed_with
                 from factwatch.workers.loading import load
 
                 t0, la = time.perf_counter(), load_avg()
                 load(store, None)
-                get_encoder().query(["warm-up"])
+                embed_with("claim", ["warm-up"])
                 rows_out.append(dict(backend=backend, workload="start-up", mode="build analysers (full)", workers=1,
                                      items=0, wall=time.perf_counter() - t0, rate=0.0, ms_item=0.0, load=la,
                                      note="fact-check index + encoder load, once per process"))  # fmt: skip

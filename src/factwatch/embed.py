@@ -50,8 +50,34 @@ def cache_dir() -> Path:
     return d
 
 
+KINDS = ("query", "passage", "claim")
+
+
+def model_id_for(kind: str) -> str:
+    """Which model's vectors a kind holds: ``query``/``passage`` plain multilingual-e5-small,
+    ``claim`` the claim-query encoder (e5 + the claim adapter, see ``encoder/adapter.py``)."""
+    if kind == "claim":
+        from factwatch.encoder import claim_model_id
+
+        return claim_model_id()
+    return MODEL_ID
+
+
+def embed_with(kind: str, texts: list[str]) -> np.ndarray:
+    """Compute vectors of ``kind`` for ``texts`` (no cache)."""
+    if kind == "claim":
+        from factwatch.encoder import get_claim_encoder
+
+        return np.asarray(get_claim_encoder().query(texts), dtype=np.float32)
+    enc = get_encoder()
+    fn = enc.query if kind == "query" else enc.passage
+    return np.asarray(fn(texts), dtype=np.float32)
+
+
 def text_key(kind: str, text: str) -> str:
-    return hashlib.sha256(f"{MODEL_ID}\x1f{kind}\x1f{text}".encode()).hexdigest()
+    if kind not in KINDS:
+        raise ValueError(f"unknown vector kind {kind!r} (expected one of {KINDS})")
+    return hashlib.sha256(f"{model_id_for(kind)}\x1f{kind}\x1f{text}".encode()).hexdigest()
 
 
 class EmbeddingCache:
@@ -74,7 +100,9 @@ class EmbeddingCache:
     def embed(
         self, texts: Sequence[str], kind: str = "query", batch: int = 64, progress: Any = None
     ) -> np.ndarray:
-        """Vectors for ``texts`` (kind "query" or "passage"), computing only the missing ones."""
+        """Vectors for ``texts`` (kind "query", "passage" or "claim"), computing only the missing
+        ones."""
+        model = model_id_for(kind)
         keys = [text_key(kind, t) for t in texts]
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         missing: list[int] = []
@@ -88,11 +116,19 @@ class EmbeddingCache:
                         out[i + j] = np.frombuffer(found[k], dtype="<f4")
                     else:
                         missing.append(i + j)
-        fn = self.encoder.query if kind == "query" else self.encoder.passage
         for s in range(0, len(missing), batch):
             idx = missing[s : s + batch]
-            vecs = np.asarray(fn([texts[i] for i in idx]), dtype=np.float32)
+            chunk = [texts[i] for i in idx]
+            if self._encoder is None:
+                vecs = embed_with(kind, chunk)
+            else:  # an encoder given explicitly serves every kind
+                fn = self._encoder.passage if kind == "passage" else self._encoder.query
+                vecs = np.asarray(fn(chunk), dtype=np.float32)
             out[idx] = vecs
+            if self._encoder is None and model_id_for(kind) != model:
+                # the claim adapter turned out not to run here: plain e5 vectors, plain keys
+                model = model_id_for(kind)
+                keys = [text_key(kind, t) for t in texts]
             with self._lock:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO vec VALUES (?, ?)",

@@ -22,7 +22,9 @@ def test_approximate_index_agrees_with_exact_and_grows_incrementally():
         hits += len(set(e) & set(a))
         assert a[0] == e[0] == i
         rows = np.arange(0, 2000, 37)
-        assert np.abs(ann.score(q, rows) - exact.score(q, rows)).max() < 0.01  # int8 keeps scores
+        assert (
+            np.abs(ann.score(q, rows) - exact.score(q, rows)).max() < 0.01
+        )  # float16 keeps scores
     assert hits / 500 >= 0.8  # ranks 2-10 are near-ties of random vectors; top-1 is exact above
     new = _unit(rng, 5)
     ann.add(new)

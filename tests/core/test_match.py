@@ -141,23 +141,21 @@ def test_retro_matching_finds_past_items_without_reembedding(
     assert cli("factchecks", "import", str(first)).exit_code == 0
     cli("ingest", str(DATA / "posts.jsonl"))
     assert cli("analyze").exit_code == 0
-    stored_before = store.get_vectors("query", "multilingual-e5-small")
-    assert stored_before  # analysing stored the posts' vectors
+    from factwatch.encoder import claim_model_id
+
+    stored_before = store.get_vectors("query", claim_model_id())
+    assert stored_before  # analysing stored the posts' (claim-query) vectors
 
     import factwatch.embed as embed
 
-    class NoQueries:
-        def __init__(self, real):
-            self.real = real
+    real = embed.embed_with
 
-        def query(self, texts):
+    def no_claim_queries(kind, texts):
+        if kind == "claim":
             raise AssertionError(f"re-embedded past items: {texts[:1]}")
+        return real(kind, texts)
 
-        def passage(self, texts):
-            return self.real.passage(texts)
-
-    real = embed.get_encoder()
-    monkeypatch.setattr("factwatch.analysers.claim_match.get_encoder", lambda: NoQueries(real))
+    monkeypatch.setattr("factwatch.analysers.claim_match.embed_with", no_claim_queries)
     r = cli("factchecks", "import", str(DATA / "factchecks.jsonl"))
     assert r.exit_code == 0, r.stderr
     assert "retro-matching" in r.stderr

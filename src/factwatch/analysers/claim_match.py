@@ -28,14 +28,28 @@ from factwatch.analysers import register
 from factwatch.analysers.base import AnalysisContext
 from factwatch.analysers.dense import DenseIndex
 from factwatch.analysers.lexical import BM25Index
-from factwatch.embed import DIM, MODEL_ID, get_encoder, text_key
+from factwatch.embed import DIM, MODEL_ID, embed_with, get_encoder, model_id_for, text_key
 from factwatch.models import FactCheck, Item, Signal
 from factwatch.text.lang import detect_language
 from factwatch.text.normalize import fold, fold_diacritics, normalize_text
 from factwatch.text.sentences import split_sentences
 from factwatch.text.tokens import tokenize
 
-RANKER_PATH = Path(__file__).resolve().parent.parent / "data" / "models" / "claim_ranker.json"
+_MODELS = Path(__file__).resolve().parent.parent / "data" / "models"
+RANKER_PATH = _MODELS / "claim_ranker.json"  # fitted on claim-adapter vectors
+RANKER_PLAIN_PATH = _MODELS / "claim_ranker_plain.json"  # fitted on plain e5 query vectors
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return float(np.log(p / (1 - p)))
+
+
+def ranker_path() -> Path:
+    """The ranker fitted for the claim-query vectors in use (with or without the adapter)."""
+    return RANKER_PLAIN_PATH if model_id_for("claim") == MODEL_ID else RANKER_PATH
+
+
 FEATURES = (
     "dense",  # cosine of post and fact-check (claim + title)
     "dense_gap",  # minus the best candidate's cosine
@@ -48,6 +62,7 @@ FEATURES = (
     "shared_names",
 )
 DEFAULT_THRESHOLD = 0.5
+RETRO_PREFILTER = 0.80  # retro-matching pre-filter of a ranker without its own (plain e5)
 CANDIDATES = 30
 SEARCH_BATCH = 64  # queries scored together (one pass over the index per batch)
 LONG_TEXT_CHARS = 500  # longer texts (articles, transcripts) are also matched sentence by sentence
@@ -78,6 +93,14 @@ def strip_attribution(text: str) -> str:
 
 def _numbers(text: str) -> set[str]:
     return {n.replace(",", "").replace(".", "") for n in _NUMBER.findall(text) if len(n) >= 1}
+
+
+PRECOMPUTED_TERMS = 100_000  # fact-checks whose numbers and names are computed at build
+TERMS_CACHE = 200_000  # above that size: how many are kept once computed
+
+
+def _fc_terms(fc: FactCheck) -> tuple[set[str], set[str]]:
+    return _numbers(fc.search_text), _names(fc.search_text)
 
 
 def _names(text: str) -> set[str]:
@@ -135,7 +158,8 @@ class Ranker:
     Candidates are ordered by ``fused = dense + lex_weight * lex`` (the weight that maximises
     MAP@5 on train); the score shown is ``sigmoid(slope * fused + intercept)``, a probability
     calibrated on train posts and on posts that match nothing from ``fused`` and the candidate's
-    margin over the best other candidate (both slopes positive, so the order stays that of ``fused``)."""
+    margin over the best other candidate.  Within a post a candidate's score rises with ``fused``
+    (``slope + margin_slope > 0``), so the order shown is that of ``fused``."""
 
     lex_weight: float
     slope: float
@@ -144,6 +168,10 @@ class Ranker:
     margin_slope: float = 0.0
     margin_floor: float = 0.0
     info: dict[str, Any] = field(default_factory=dict)
+    #: the same parameters fitted on one language's train posts, by language code
+    per_lang: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the dense cosine below which a stored post is not re-examined by retro-matching
+    retro_prefilter: float = RETRO_PREFILTER
 
     @staticmethod
     def margins(fused: np.ndarray, floor: float = 0.0) -> np.ndarray:
@@ -159,7 +187,8 @@ class Ranker:
         return fused - np.maximum(other_best, floor)
 
     @classmethod
-    def load(cls, path: Path = RANKER_PATH) -> Ranker:
+    def load(cls, path: Path | None = None) -> Ranker:
+        path = path or ranker_path()
         if path.exists():
             d = json.loads(path.read_text())
             return cls(
@@ -170,9 +199,29 @@ class Ranker:
                 margin_slope=d.get("margin_slope", 0.0),
                 margin_floor=d.get("margin_floor", 0.0),
                 info=d.get("info", {}),
+                per_lang=d.get("per_lang", {}),
+                retro_prefilter=d.get("retro_prefilter", RETRO_PREFILTER),
             )
         # Untrained fallback (only before `factwatch train ranker` has ever run).
         return cls(0.2, 30.0, -27.0)
+
+    def for_lang(self, lang: str | None) -> Ranker:
+        """The ranker fitted on ``lang``'s train posts (this one for other languages).  Its
+        scores are shifted so that this ranker's threshold stands for that language's own
+        threshold: one threshold flags matches at the target precision in every language."""
+        p = self.per_lang.get(lang or "")
+        if not p:
+            return self
+        shift = _logit(self.threshold) - _logit(float(p["threshold"]))
+        return Ranker(
+            lex_weight=float(p["lex_weight"]),
+            slope=float(p["slope"]),
+            intercept=float(p["intercept"]) + shift,
+            threshold=self.threshold,
+            margin_slope=float(p.get("margin_slope", 0.0)),
+            margin_floor=float(p.get("margin_floor", 0.0)),
+            info={"lang": lang},
+        )
 
     def fused(self, feats: np.ndarray) -> np.ndarray:
         return feats[:, FEATURES.index("dense")] + self.lex_weight * feats[:, FEATURES.index("lex")]
@@ -191,6 +240,8 @@ class Ranker:
             "intercept": self.intercept,
             "threshold": self.threshold,
             "info": self.info,
+            "per_lang": self.per_lang,
+            "retro_prefilter": self.retro_prefilter,
         }
 
 
@@ -205,11 +256,26 @@ class ClaimIndex:
         self.lexical = BM25Index([tokenize(fc.search_text, fc.lang) for fc in self.factchecks])
         self.lexical_claim = BM25Index([tokenize(fc.claim, fc.lang) for fc in self.factchecks])
         self.ranker = ranker or Ranker.load()
-        self._numbers = [_numbers(fc.search_text) for fc in self.factchecks]
-        self._names = [_names(fc.search_text) for fc in self.factchecks]
+        # Numbers and names of each fact-check: precomputed for a base of usual size; for a very
+        # large one (1M fact-checks: ~600 MB of small sets) computed for the candidates that need
+        # them and kept in a bounded cache.
+        self._terms: list[tuple[set[str], set[str]]] | None = None
+        self._terms_lru: dict[int, tuple[set[str], set[str]]] = {}
+        if len(self.factchecks) <= PRECOMPUTED_TERMS:
+            self._terms = [_fc_terms(fc) for fc in self.factchecks]
 
     def __len__(self) -> int:
         return len(self.factchecks)
+
+    def _fc_terms(self, i: int) -> tuple[set[str], set[str]]:
+        if self._terms is not None:
+            return self._terms[i]
+        got = self._terms_lru.get(i)
+        if got is None:
+            if len(self._terms_lru) >= TERMS_CACHE:
+                self._terms_lru.pop(next(iter(self._terms_lru)))  # oldest first
+            got = self._terms_lru[i] = _fc_terms(self.factchecks[i])
+        return got
 
     def features_many(
         self, texts: Sequence[str], langs: Sequence[str | None], qvecs: np.ndarray
@@ -258,8 +324,9 @@ class ClaimIndex:
         rows = np.zeros((len(cand), len(FEATURES)), dtype=np.float32)
         dmax, lmax = float(dense_c.max()), float(lex_c.max())
         for r, i in enumerate(cand):
-            sn = qn & self._numbers[i]
-            sm = qnames & self._names[i]
+            numbers, names = self._fc_terms(int(i))
+            sn = qn & numbers
+            sm = qnames & names
             shared.append(sorted(sn | sm)[:10])
             rows[r] = (
                 dense_c[r],
@@ -290,8 +357,9 @@ class ClaimIndex:
             exclude = excludes[j] if excludes is not None else set()
             out: list[Match] = []
             if len(cand):
-                prob = self.ranker.probability(rows)
-                for o in np.argsort(-self.ranker.fused(rows), kind="stable"):
+                ranker = self.ranker.for_lang(langs[j])
+                prob = ranker.probability(rows)
+                for o in np.argsort(-ranker.fused(rows), kind="stable"):
                     fc = self.factchecks[cand[o]]
                     if exclude and fc.id in exclude:
                         continue
@@ -323,7 +391,7 @@ class Query:
 
 
 class Embedder(Protocol):
-    def embed(self, texts: Sequence[str], kind: str = "query") -> np.ndarray: ...
+    def embed(self, texts: Sequence[str], kind: str = ...) -> np.ndarray: ...
 
 
 class StoreEmbedder:
@@ -335,25 +403,23 @@ class StoreEmbedder:
     def __init__(self, store: Any) -> None:
         self.store = store
 
-    def embed(self, texts: Sequence[str], kind: str = "query") -> np.ndarray:
+    def embed(self, texts: Sequence[str], kind: str = "claim") -> np.ndarray:
         keys = [text_key(kind, t) for t in texts]
-        have = self.store.get_vectors_by_ids(self.OWNER, MODEL_ID, sorted(set(keys)))
+        model = model_id_for(kind)
+        have = self.store.get_vectors_by_ids(self.OWNER, model, sorted(set(keys)))
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         todo = [i for i, k in enumerate(keys) if k not in have]
         for i, k in enumerate(keys):
             if k in have:
                 out[i] = have[k]
         if todo:
-            enc = get_encoder()
-            vecs = np.asarray(
-                enc.query([texts[i] for i in todo])
-                if kind == "query"
-                else enc.passage([texts[i] for i in todo]),
-                dtype=np.float32,
-            )
+            vecs = embed_with(kind, [texts[i] for i in todo])
             out[todo] = vecs
+            if model_id_for(kind) != model:  # the adapter could not run here: plain e5 vectors
+                model = model_id_for(kind)
+                keys = [text_key(kind, t) for t in texts]
             rows = {keys[i]: (keys[i], keys[i], vecs[n]) for n, i in enumerate(todo)}
-            self.store.put_vectors(self.OWNER, MODEL_ID, list(rows.values()))
+            self.store.put_vectors(self.OWNER, model, list(rows.values()))
         return out
 
 
@@ -373,8 +439,8 @@ class ClaimMatcher:
         if not texts:
             return np.zeros((0, DIM), np.float32)
         if self.cache is not None:
-            return self.cache.embed(texts, "query")
-        return np.asarray(get_encoder().query(texts), dtype=np.float32)
+            return self.cache.embed(texts, "claim")
+        return embed_with("claim", texts)
 
     def match(
         self, queries: Sequence[Query], top: int = 5, progress: Callable[[int], None] | None = None
@@ -498,13 +564,8 @@ def _factory(ctx: AnalysisContext) -> ClaimMatchAnalyser:
     return ClaimMatchAnalyser(ctx.store, ctx.options.get("claim_threshold"))
 
 
-RETRO_PREFILTER = (
-    0.80  # dense cosine a stored post must reach to be re-ranked against a new fact-check
-)
-
-
 def retro_match(
-    store: Any, factcheck_ids: Sequence[str], prefilter: float = RETRO_PREFILTER
+    store: Any, factcheck_ids: Sequence[str], prefilter: float | None = None
 ) -> list[Signal]:
     """Find past items that repeat newly imported or published fact-checks.
 
@@ -517,12 +578,14 @@ def retro_match(
     fcs = store.list_factchecks()
     vecs = factcheck_vectors(store, fcs)
     index = ClaimIndex(fcs, vecs)
+    if prefilter is None:  # fitted with the ranker: the cosines of flagged train matches
+        prefilter = index.ranker.retro_prefilter
     pos = [i for i, fc in enumerate(fcs) if fc.id in wanted]
     if not pos:
         return []
     new_vecs = vecs[pos]
     close: set[str] = set()
-    for keys, mat in store.iter_vectors(StoreEmbedder.OWNER, MODEL_ID):
+    for keys, mat in store.iter_vectors(StoreEmbedder.OWNER, model_id_for("claim")):
         sims = mat @ new_vecs.T
         close.update(k for k, s in zip(keys, sims.max(axis=1), strict=True) if s >= prefilter)
     if not close:
@@ -530,7 +593,7 @@ def retro_match(
     matcher = ClaimMatcher(index, cache=StoreEmbedder(store))
     candidates = []
     for it in store.iter_items():
-        if any(text_key("query", u) in close for u, _ in query_units(it.full_text, it.lang)):
+        if any(text_key("claim", u) in close for u, _ in query_units(it.full_text, it.lang)):
             candidates.append(it)
     rejected = rejected_by_content(store)
     out: list[Signal] = []

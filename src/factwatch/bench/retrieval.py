@@ -13,6 +13,7 @@ import numpy as np
 
 from factwatch.analysers.claim_match import (
     FEATURES,
+    RANKER_PLAIN_PATH,
     ClaimIndex,
     ClaimMatcher,
     Query,
@@ -96,47 +97,115 @@ def negative_posts() -> list[dict[str, Any]]:
     return [{"id": f"neg-{r['id']}", "text": r["title"], "lang": r.get("lang")} for r in vi]
 
 
+RETRO_MARGIN = 0.05
 LEX_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 
 
 def _candidate_features(
-    index: ClaimIndex, cache: EmbeddingCache, posts: Sequence[dict[str, Any]]
+    index: ClaimIndex,
+    cache: EmbeddingCache,
+    posts: Sequence[dict[str, Any]],
+    vectors: dict[str, np.ndarray] | None = None,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Candidates and pair features of each post; ``vectors`` (cleaned text -> vector) replaces
+    the claim-query vectors of the texts it holds (the adapter's out-of-fold vectors)."""
     texts = [clean_post(p["text"]) for p in posts]
-    vecs = cache.embed(texts, "query")
+    vecs = cache.embed(texts, "claim")
+    if vectors:
+        for i, t in enumerate(texts):
+            if t in vectors:
+                vecs[i] = vectors[t]
     langs = [p.get("lang") or "en" for p in posts]
     return [(cand, rows) for cand, rows, _d, _l, _s in index.features_many(texts, langs, vecs)]
 
 
 def train_ranker(
-    index: ClaimIndex, cache: EmbeddingCache, target_precision: float = 0.9, seed: int = 0
+    index: ClaimIndex,
+    cache: EmbeddingCache,
+    target_precision: float = 0.9,
+    seed: int = 0,
+    posts: Sequence[dict[str, Any]] | None = None,
+    vectors: dict[str, np.ndarray] | None = None,
+    min_posts_per_lang: int = 200,
 ) -> Ranker:
     """Fit fusion and calibration on the train split only.
 
-    1. ``lex_weight``: the weight of BM25 in ``dense + w * lex`` that maximises MAP@5 on the 800
+    1. ``lex_weight``: the weight of BM25 in ``dense + w * lex`` that maximises MAP@5 on the
        train posts (grid ``LEX_WEIGHTS``).
-    2. Calibration: logistic regression of "is a correct match" on the fused score of every
-       candidate of the train posts and of 1,200 posts that match nothing.
-    3. Threshold: the lowest score at which flagged matches reach ``target_precision`` on that data."""
+    2. Calibration: logistic regression of "is a correct match" on the fused score and margin of
+       every candidate of the train posts and of 600 posts that match nothing.
+    3. Threshold: the lowest score at which a post's best match, when flagged, is right
+       ``target_precision`` of the time on that data.
+    Done once on all posts (the default for any language) and, when ``posts`` hold several
+    languages with ``min_posts_per_lang`` posts or more, again per language (``Ranker.per_lang``)."""
+    if posts is None:
+        posts = load_jsonl(clef_dir() / "train-posts.jsonl")
+    qrels = load_qrels(clef_dir() / "train-qrels.tsv")
+    feats = _candidate_features(index, cache, posts, vectors)
+    negs = negative_posts()
+    neg_feats = _candidate_features(index, cache, negs)
+    data = list(zip(posts, feats, strict=True))
+    fit = _fit_ranker(
+        index, qrels, data, list(zip(negs, neg_feats, strict=True)), target_precision, seed
+    )
+    langs = sorted({p.get("lang") or "en" for p in posts})
+    if len(langs) > 1:
+        for lang in langs:
+            sub = [(p, f) for p, f in data if (p.get("lang") or "en") == lang]
+            if len(sub) >= min_posts_per_lang:
+                part = _fit_ranker(
+                    index,
+                    qrels,
+                    sub,
+                    list(zip(negs, neg_feats, strict=True)),
+                    target_precision,
+                    seed,
+                )
+                fit.per_lang[lang] = {
+                    k: v
+                    for k, v in part.to_json().items()
+                    if k not in ("per_lang", "retro_prefilter")
+                }
+    # Retro-matching looks again only at stored posts whose cosine with a new fact-check reaches
+    # this: the lowest cosine of any flagged train match, less a margin.
+    di = FEATURES.index("dense")
+    flagged = []
+    for p, (_cand, rows) in data:
+        if len(rows):
+            r = fit.for_lang(p.get("lang"))
+            j = int(np.argmax(r.fused(rows)))
+            if r.probability(rows[j : j + 1])[0] >= fit.threshold:
+                flagged.append(float(rows[j, di]))
+    if flagged:
+        fit.retro_prefilter = round(min(flagged) - RETRO_MARGIN, 3)
+    return fit
+
+
+def _fit_ranker(
+    index: ClaimIndex,
+    qrels: dict[str, set[str]],
+    data: Sequence[tuple[dict[str, Any], tuple[np.ndarray, np.ndarray]]],
+    negs: Sequence[tuple[dict[str, Any], tuple[np.ndarray, np.ndarray]]],
+    target_precision: float,
+    seed: int,
+) -> Ranker:
     from sklearn.linear_model import LogisticRegression
 
-    posts = load_jsonl(clef_dir() / "train-posts.jsonl")
-    qrels = load_qrels(clef_dir() / "train-qrels.tsv")
-    feats = _candidate_features(index, cache, posts)
     di, li = FEATURES.index("dense"), FEATURES.index("lex")
     best_w, best_map, grid = 0.0, -1.0, {}
     for w in LEX_WEIGHTS:
-        rankings = {}
-        for p, (cand, rows) in zip(posts, feats, strict=True):
+        rankings = {}  # keyed by position: a post may come in several languages or forms
+        for n, (_p, (cand, rows)) in enumerate(data):
             fused = rows[:, di] + w * rows[:, li]
-            rankings[p["id"]] = [index.factchecks[int(cand[i])].id for i in np.argsort(-fused)[:10]]
-        m = metrics(rankings, qrels)["MAP@5"]
+            rankings[str(n)] = [index.factchecks[int(cand[i])].id for i in np.argsort(-fused)[:10]]
+        keyed = {str(n): qrels.get(p["id"], set()) for n, (p, _) in enumerate(data)}
+        m = metrics(rankings, {k: v for k, v in keyed.items() if v})["MAP@5"]
         grid[w] = round(m, 4)
         if m > best_map:
             best_w, best_map = w, m
     # The usual score of the best wrong candidate: the floor of margins when a base is small.
     wrong_best = []
-    for p, (cand, rows) in zip(posts, feats, strict=True):
+    for p, (cand, rows) in data:
         fused = rows[:, di] + best_w * rows[:, li]
         wrong = [
             f
@@ -146,10 +215,8 @@ def train_ranker(
         if wrong:
             wrong_best.append(max(wrong))
     floor = float(np.median(wrong_best)) if wrong_best else 0.0
-    negs = negative_posts()
-    neg_feats = _candidate_features(index, cache, negs)
     xs, ys = [], []
-    for p, (cand, rows) in [*zip(posts, feats, strict=True), *zip(negs, neg_feats, strict=True)]:
+    for p, (cand, rows) in [*data, *negs]:
         rel = qrels.get(p["id"], set())
         fused = rows[:, di] + best_w * rows[:, li]
         xs.append(np.column_stack([fused, Ranker.margins(fused, floor)]))
@@ -169,7 +236,7 @@ def train_ranker(
     prec = correct / np.arange(1, len(tops) + 1)
     ok = np.where(prec >= target_precision)[0]
     threshold = tops[ok[-1]][0] if len(ok) else 0.5
-    recall = float(correct[ok[-1]] / len(posts)) if len(ok) else 0.0
+    recall = float(correct[ok[-1]] / len(data)) if len(ok) else 0.0
     return Ranker(
         lex_weight=best_w,
         slope=float(lr.coef_[0][0]),
@@ -182,6 +249,7 @@ def train_ranker(
             "train_map5_by_lex_weight": grid,
             "target_precision": target_precision,
             "train_posts_correctly_flagged_at_threshold": round(recall, 4),
+            "posts": len(data),
             "pairs": int(len(y)),
             "positives": int(y.sum()),
         },
@@ -258,8 +326,19 @@ def rank_lexical(
     return out
 
 
+class PlainQueries:
+    """An embedder that answers claim-query requests with plain e5 query vectors (the ablation
+    without the claim adapter)."""
+
+    def __init__(self, cache: EmbeddingCache) -> None:
+        self.cache = cache
+
+    def embed(self, texts: Sequence[str], kind: str = "claim") -> np.ndarray:
+        return self.cache.embed(texts, "query" if kind == "claim" else kind)
+
+
 def rank_with(
-    index: ClaimIndex, cache: EmbeddingCache, posts: Sequence[dict[str, Any]], k: int = 10
+    index: ClaimIndex, cache: Any, posts: Sequence[dict[str, Any]], k: int = 10
 ) -> dict[str, list[str]]:
     matcher = ClaimMatcher(index, cache=cache)
     res = matcher.match([Query(p["id"], p["text"], p.get("lang")) for p in posts], top=k)
@@ -296,6 +375,15 @@ def side_by_side(
         systems["e5 brute force, tweet attribution removed"] = lambda ps: rank_dense(
             fcs, fc_vecs, cache.embed([strip_attribution(p["text"]) for p in ps], "query"), ps
         )
+        systems["e5 + claim adapter brute force, cleaned query"] = lambda ps: rank_dense(
+            fcs, fc_vecs, cache.embed([clean_post(p["text"]) for p in ps], "claim"), ps
+        )
+        plain = ClaimIndex.__new__(ClaimIndex)
+        plain.__dict__.update(index.__dict__)
+        plain.ranker = Ranker.load(RANKER_PLAIN_PATH)
+        systems["factwatch without the claim adapter (plain e5 queries, its own ranker)"] = (
+            lambda ps, _i=plain: rank_with(_i, PlainQueries(cache), ps)  # type: ignore[misc]
+        )
         no_lex = ClaimIndex.__new__(ClaimIndex)
         no_lex.__dict__.update(index.__dict__)
         no_lex.ranker = Ranker(
@@ -314,7 +402,9 @@ def side_by_side(
     for name, fn in systems.items():
         raw[name] = {}
         for lang, ps in posts_by_lang.items():
-            cache.embed([p["text"] for p in ps], "query")  # warm: timing is ranking, not embedding
+            # warm: timing is ranking, not embedding
+            cache.embed([p["text"] for p in ps], "query")
+            cache.embed([clean_post(p["text"]) for p in ps], "claim")
             t0 = time.perf_counter()
             ranking = fn(ps)
             dt = time.perf_counter() - t0

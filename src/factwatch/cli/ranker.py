@@ -28,10 +28,13 @@ def register_train(group: typer.Typer) -> None:
             typer.Option("--precision", help="Target precision of the signal threshold on train."),
         ] = 0.9,
     ) -> None:
-        """Train the claim re-ranker (logistic regression over pair features), seed 0."""
+        """Train the claim re-ranker for plain e5 query vectors (no claim adapter), seed 0; the
+        ranker used with the adapter is trained by `factwatch train claim-adapter`."""
+        import os
         from pathlib import Path
 
-        from factwatch.analysers.claim_match import RANKER_PATH, ClaimIndex, Ranker
+        os.environ["FACTWATCH_CLAIM_ADAPTER"] = "none"
+        from factwatch.analysers.claim_match import RANKER_PLAIN_PATH, ClaimIndex, Ranker
         from factwatch.bench.retrieval import fc_vectors, load_factchecks, train_ranker
         from factwatch.cli._progress import progress_bar
         from factwatch.embed import EmbeddingCache
@@ -42,9 +45,68 @@ def register_train(group: typer.Typer) -> None:
             vecs = fc_vectors(cache, fcs, advance)
         index = ClaimIndex(fcs, vecs, ranker=Ranker(0.0, 1.0, 0.0))  # fitted below
         ranker = train_ranker(index, cache, target_precision=precision)
-        path = Path(output) if output else RANKER_PATH
+        path = Path(output) if output else RANKER_PLAIN_PATH
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(ranker.to_json(), indent=2) + "\n")
         err_console.print(
             f"ranker written to {path}: threshold {ranker.threshold:.3f}, {ranker.info}"
+        )
+
+    @group.command("claim-adapter")
+    def train_claim_adapter_cmd(
+        output: Annotated[
+            str | None,
+            typer.Option("--output", help="Adapter file (default: the shipped one)."),
+        ] = None,
+        ranker_output: Annotated[
+            str | None,
+            typer.Option("--ranker-output", help="Ranker file (default: the shipped one)."),
+        ] = None,
+        folds: Annotated[
+            int, typer.Option("--folds", help="Folds for the ranker's out-of-fold vectors.")
+        ] = 4,
+        epochs: Annotated[int, typer.Option("--epochs")] = 3,
+        langs: Annotated[
+            str,
+            typer.Option(
+                "--langs",
+                help="Languages of the training posts (vi-folded: Vietnamese without diacritics).",
+            ),
+        ] = "en,fr,vi,vi-folded",
+        no_ranker: Annotated[
+            bool, typer.Option("--no-ranker", help="Train the adapter only.")
+        ] = False,
+        ranker_only: Annotated[
+            bool,
+            typer.Option(
+                "--ranker-only",
+                help="Re-fit the ranker on the out-of-fold vectors of the last training.",
+            ),
+        ] = False,
+        precision: Annotated[
+            float,
+            typer.Option("--precision", help="Target precision of the signal threshold on train."),
+        ] = 0.9,
+    ) -> None:
+        """Train the claim-query adapter (LoRA on e5's query tower) and then the re-ranker on
+        out-of-fold vectors; CheckThat! train split and its translations only, seed 8.  Needs
+        PyTorch (CPU) and ../shared/data."""
+        from pathlib import Path
+
+        from factwatch.analysers.claim_match import RANKER_PATH
+        from factwatch.bench.adapter import train_claim_matcher
+        from factwatch.cli._progress import progress_bar
+        from factwatch.encoder.adapter import ADAPTER_PATH
+        from factwatch.encoder.adapter_train import AdapterConfig
+
+        train_claim_matcher(
+            Path(output) if output else ADAPTER_PATH,
+            None if no_ranker else Path(ranker_output) if ranker_output else RANKER_PATH,
+            cfg=AdapterConfig(epochs=epochs),
+            n_folds=folds,
+            langs=tuple(x.strip() for x in langs.split(",") if x.strip()),
+            target_precision=precision,
+            log=err_console.print,
+            progress_factory=progress_bar,
+            ranker_only=ranker_only,
         )

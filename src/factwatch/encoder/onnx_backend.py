@@ -59,7 +59,7 @@ def build_model(w: E5Weights, q4: bool = False, accuracy_level: int = 4):  # typ
         b = const(prefix + ".b", w.f32(prefix + ".b"))
         counter[0] += 1
         mm = f"matmul_{counter[0]}"
-        if q4:
+        if q4 and prefix + ".w" not in w.overrides:
             blocks = w.q4_blocks(prefix + ".w")
             n_out = len(blocks) * 32 // n_in
             packed, scales = _q4_to_nbits(blocks, n_out)
@@ -146,7 +146,8 @@ def int8_model_path(w: E5Weights, cache: Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     digest = file_digest(w.path)[:16]
-    target = cache / f"e5-small-{digest}-int8.onnx"
+    extra = f"-{w.overrides_id}" if w.overrides_id else ""
+    target = cache / f"e5-small-{digest}{extra}-int8.onnx"
     if target.exists():
         return target
     cache.mkdir(parents=True, exist_ok=True)

@@ -53,6 +53,10 @@ class E5Weights:
     norm_map: dict[int, str]
     tensors: dict[str, TensorEntry] = field(default_factory=dict)
     _buf: bytes | mmap.mmap | None = None
+    #: fp32 matrices ``(n_out, n_in)`` that replace packed ones (a merged adapter), by name
+    overrides: dict[str, np.ndarray] = field(default_factory=dict)
+    #: what the overrides are (empty for the packaged model); part of cache keys
+    overrides_id: str = ""
 
     def f32(self, name: str) -> np.ndarray:
         e = self.tensors[name]
@@ -67,7 +71,10 @@ class E5Weights:
         return np.frombuffer(self._buf, dtype=Q4_BLOCK, count=e.n // QK, offset=e.offset)  # type: ignore[arg-type]
 
     def q4_matrix(self, name: str, n_in: int) -> np.ndarray:
-        """De-quantise a whole Q4_0 weight matrix to fp32, shape ``(n_out, n_in)``."""
+        """De-quantise a whole Q4_0 weight matrix to fp32, shape ``(n_out, n_in)`` (or return its
+        fp32 override)."""
+        if name in self.overrides:
+            return self.overrides[name]
         blocks = self.q4_blocks(name)
         return dequantize_blocks(blocks).reshape(-1, n_in)
 
