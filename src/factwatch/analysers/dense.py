@@ -34,7 +34,7 @@ class DenseIndex:
         vectors: np.ndarray,
         exact_limit: int = EXACT_LIMIT,
         connectivity: int = 16,
-        expansion_search: int = 128,
+        expansion_search: int = 512,
     ) -> None:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[0] else 384
