@@ -75,9 +75,15 @@ def embed_with(kind: str, texts: list[str]) -> np.ndarray:
 
 
 def text_key(kind: str, text: str) -> str:
+    return text_keys(kind, [text])[0]
+
+
+def text_keys(kind: str, texts: Sequence[str], model: str | None = None) -> list[str]:
+    """Cache and storage keys of ``texts``: a hash of (model id, kind, text)."""
     if kind not in KINDS:
         raise ValueError(f"unknown vector kind {kind!r} (expected one of {KINDS})")
-    return hashlib.sha256(f"{model_id_for(kind)}\x1f{kind}\x1f{text}".encode()).hexdigest()
+    model = model or model_id_for(kind)
+    return [hashlib.sha256(f"{model}\x1f{kind}\x1f{t}".encode()).hexdigest() for t in texts]
 
 
 class EmbeddingCache:
@@ -103,7 +109,7 @@ class EmbeddingCache:
         """Vectors for ``texts`` (kind "query", "passage" or "claim"), computing only the missing
         ones."""
         model = model_id_for(kind)
-        keys = [text_key(kind, t) for t in texts]
+        keys = text_keys(kind, texts, model)
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         missing: list[int] = []
         with self._lock:
@@ -128,7 +134,7 @@ class EmbeddingCache:
             if self._encoder is None and model_id_for(kind) != model:
                 # the claim adapter turned out not to run here: plain e5 vectors, plain keys
                 model = model_id_for(kind)
-                keys = [text_key(kind, t) for t in texts]
+                keys = text_keys(kind, texts, model)
             with self._lock:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO vec VALUES (?, ?)",

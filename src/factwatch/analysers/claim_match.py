@@ -28,7 +28,7 @@ from factwatch.analysers import register
 from factwatch.analysers.base import AnalysisContext
 from factwatch.analysers.dense import DenseIndex
 from factwatch.analysers.lexical import BM25Index
-from factwatch.embed import DIM, MODEL_ID, embed_with, get_encoder, model_id_for, text_key
+from factwatch.embed import DIM, MODEL_ID, embed_with, get_encoder, model_id_for, text_keys
 from factwatch.models import FactCheck, Item, Signal
 from factwatch.text.lang import detect_language
 from factwatch.text.normalize import fold, fold_diacritics, normalize_text
@@ -404,8 +404,8 @@ class StoreEmbedder:
         self.store = store
 
     def embed(self, texts: Sequence[str], kind: str = "claim") -> np.ndarray:
-        keys = [text_key(kind, t) for t in texts]
         model = model_id_for(kind)
+        keys = text_keys(kind, texts, model)
         have = self.store.get_vectors_by_ids(self.OWNER, model, sorted(set(keys)))
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         todo = [i for i, k in enumerate(keys) if k not in have]
@@ -417,7 +417,7 @@ class StoreEmbedder:
             out[todo] = vecs
             if model_id_for(kind) != model:  # the adapter could not run here: plain e5 vectors
                 model = model_id_for(kind)
-                keys = [text_key(kind, t) for t in texts]
+                keys = text_keys(kind, texts, model)
             rows = {keys[i]: (keys[i], keys[i], vecs[n]) for n, i in enumerate(todo)}
             self.store.put_vectors(self.OWNER, model, list(rows.values()))
         return out
@@ -592,8 +592,10 @@ def retro_match(
         return []
     matcher = ClaimMatcher(index, cache=StoreEmbedder(store))
     candidates = []
+    claim_model = model_id_for("claim")
     for it in store.iter_items():
-        if any(text_key("claim", u) in close for u, _ in query_units(it.full_text, it.lang)):
+        units = [u for u, _ in query_units(it.full_text, it.lang)]
+        if any(k in close for k in text_keys("claim", units, claim_model)):
             candidates.append(it)
     rejected = rejected_by_content(store)
     out: list[Signal] = []

@@ -138,6 +138,7 @@ def train_claim_matcher(
 
     cfg = cfg or AdapterConfig()
     out: dict[str, Any] = {}
+    data = None
     if not ranker_only:
         data = TrainData()
         enc = FastE5(backend="numpy")  # tokeniser and embedding rows only
@@ -177,7 +178,7 @@ def train_claim_matcher(
         log(f"adapter written to {adapter_out}")
         out["adapter"] = info
     if ranker_out is not None:
-        ranker = train_claim_ranker(adapter_out, n_folds, target_precision)
+        ranker = train_claim_ranker(adapter_out, n_folds, target_precision, data)
         save_json(ranker_out, ranker.to_json())
         log(
             f"ranker written to {ranker_out}: threshold {ranker.threshold:.3f}, lex weight {ranker.lex_weight}"
@@ -186,7 +187,9 @@ def train_claim_matcher(
     return out
 
 
-def train_claim_ranker(adapter: Path, n_folds: int, target_precision: float) -> Any:
+def train_claim_ranker(
+    adapter: Path, n_folds: int, target_precision: float, data: TrainData | None = None
+) -> Any:
     """The re-ranker for ``adapter``'s vectors, fitted on the out-of-fold vectors of the train
     posts in the three languages (and on posts that match nothing, embedded by ``adapter``)."""
     from factwatch.analysers.claim_match import ClaimIndex, Ranker
@@ -200,7 +203,7 @@ def train_claim_ranker(adapter: Path, n_folds: int, target_precision: float) -> 
     with np.load(path) as z:
         oof = {str(t): v for t, v in zip(z["texts"], z["vectors"], strict=True)}
     os.environ["FACTWATCH_CLAIM_ADAPTER"] = str(adapter)  # the negatives use this adapter
-    data = TrainData()
+    data = data or TrainData()
     index = ClaimIndex(data.fcs, data.fc_vecs, ranker=Ranker(0.0, 1.0, 0.0))
     # accent-free Vietnamese posts are Vietnamese posts (language identification says "vi")
     posts = [
