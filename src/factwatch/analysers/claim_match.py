@@ -584,15 +584,15 @@ def retro_match(
     if not pos:
         return []
     new_vecs = vecs[pos]
+    claim_model = model_id_for("claim")
     close: set[str] = set()
-    for keys, mat in store.iter_vectors(StoreEmbedder.OWNER, model_id_for("claim")):
+    for keys, mat in store.iter_vectors(StoreEmbedder.OWNER, claim_model):
         sims = mat @ new_vecs.T
         close.update(k for k, s in zip(keys, sims.max(axis=1), strict=True) if s >= prefilter)
     if not close:
         return []
     matcher = ClaimMatcher(index, cache=StoreEmbedder(store))
     candidates = []
-    claim_model = model_id_for("claim")
     for it in store.iter_items():
         units = [u for u, _ in query_units(it.full_text, it.lang)]
         if any(k in close for k in text_keys("claim", units, claim_model)):

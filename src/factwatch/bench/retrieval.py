@@ -145,9 +145,8 @@ def train_ranker(
     negs = negative_posts()
     neg_feats = _candidate_features(index, cache, negs)
     data = list(zip(posts, feats, strict=True))
-    fit = _fit_ranker(
-        index, qrels, data, list(zip(negs, neg_feats, strict=True)), target_precision, seed
-    )
+    neg_data = list(zip(negs, neg_feats, strict=True))
+    fit = _fit_ranker(index, qrels, data, neg_data, target_precision, seed)
     langs = sorted({p.get("lang") or "en" for p in posts})
     if len(langs) > 1:
         for lang in langs:
@@ -157,7 +156,7 @@ def train_ranker(
                     index,
                     qrels,
                     sub,
-                    list(zip(negs, neg_feats, strict=True)),
+                    neg_data,
                     target_precision,
                     seed,
                 )
@@ -337,6 +336,14 @@ class PlainQueries:
         return self.cache.embed(texts, "query" if kind == "claim" else kind)
 
 
+def _with_ranker(index: ClaimIndex, ranker: Ranker) -> ClaimIndex:
+    """The same index (shared, not rebuilt) with another ranker, for an ablation."""
+    other = ClaimIndex.__new__(ClaimIndex)
+    other.__dict__.update(index.__dict__)
+    other.ranker = ranker
+    return other
+
+
 def rank_with(
     index: ClaimIndex, cache: Any, posts: Sequence[dict[str, Any]], k: int = 10
 ) -> dict[str, list[str]]:
@@ -378,21 +385,20 @@ def side_by_side(
         systems["e5 + claim adapter brute force, cleaned query"] = lambda ps: rank_dense(
             fcs, fc_vecs, cache.embed([clean_post(p["text"]) for p in ps], "claim"), ps
         )
-        plain = ClaimIndex.__new__(ClaimIndex)
-        plain.__dict__.update(index.__dict__)
-        plain.ranker = Ranker.load(RANKER_PLAIN_PATH)
+        plain = _with_ranker(index, Ranker.load(RANKER_PLAIN_PATH))
         systems["factwatch without the claim adapter (plain e5 queries, its own ranker)"] = (
             lambda ps, _i=plain: rank_with(_i, PlainQueries(cache), ps)  # type: ignore[misc]
         )
-        no_lex = ClaimIndex.__new__(ClaimIndex)
-        no_lex.__dict__.update(index.__dict__)
-        no_lex.ranker = Ranker(
-            0.0,
-            index.ranker.slope,
-            index.ranker.intercept,
-            index.ranker.threshold,
-            index.ranker.margin_slope,
-            index.ranker.margin_floor,
+        no_lex = _with_ranker(
+            index,
+            Ranker(
+                0.0,
+                index.ranker.slope,
+                index.ranker.intercept,
+                index.ranker.threshold,
+                index.ranker.margin_slope,
+                index.ranker.margin_floor,
+            ),
         )
         systems["factwatch without BM25 (lex_weight 0)"] = lambda ps, _i=no_lex: rank_with(  # type: ignore[misc]
             _i, cache, ps

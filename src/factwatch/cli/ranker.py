@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -35,6 +34,7 @@ def register_train(group: typer.Typer) -> None:
 
         os.environ["FACTWATCH_CLAIM_ADAPTER"] = "none"
         from factwatch.analysers.claim_match import RANKER_PLAIN_PATH, ClaimIndex, Ranker
+        from factwatch.bench.adapter import save_json
         from factwatch.bench.retrieval import fc_vectors, load_factchecks, train_ranker
         from factwatch.cli._progress import progress_bar
         from factwatch.embed import EmbeddingCache
@@ -46,8 +46,7 @@ def register_train(group: typer.Typer) -> None:
         index = ClaimIndex(fcs, vecs, ranker=Ranker(0.0, 1.0, 0.0))  # fitted below
         ranker = train_ranker(index, cache, target_precision=precision)
         path = Path(output) if output else RANKER_PLAIN_PATH
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(ranker.to_json(), indent=2) + "\n")
+        save_json(path, ranker.to_json())
         err_console.print(
             f"ranker written to {path}: threshold {ranker.threshold:.3f}, {ranker.info}"
         )
