@@ -258,12 +258,24 @@ def test_two_workers_find_the_campaigns_one_process_finds(store) -> None:  # typ
 
     store.add_items(_items(_records()))
     reports = []
+    # Both workers have built their analysers before either claims a batch: otherwise, on a
+    # loaded machine, the first one ready can drain the whole queue alone.
+    ready = threading.Barrier(2)
 
     def work() -> None:
+        first = [True]
+
+        def build():  # type: ignore[no-untyped-def]
+            analysers = load(store, ["campaigns"])
+            if first[0]:
+                first[0] = False
+                ready.wait(60)
+            return analysers
+
         reports.append(
             run_worker(
                 store,
-                lambda: load(store, ["campaigns"]),
+                build,
                 batch_size=3,
                 exit_when_idle=True,
                 poll=0.05,
