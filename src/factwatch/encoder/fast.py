@@ -67,7 +67,7 @@ class FastE5:
         backend: str = "onnx",
         model_path: str | Path | None = None,
         threads: int | None = None,
-        max_batch_tokens: int = 4096,
+        max_batch_tokens: int = 1024,
         max_batch: int = 128,
         adapter: Adapter | None = None,
     ) -> None:
