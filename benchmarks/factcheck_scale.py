@@ -22,8 +22,8 @@ import numpy as np
 from factwatch.analysers.claim_match import ClaimIndex, clean_post
 from factwatch.analysers.dense import DenseIndex
 from factwatch.bench.retrieval import clef_dir, fc_vectors, load_factchecks, load_jsonl, load_qrels
+from factwatch.bench.stream import synthetic_base
 from factwatch.embed import EmbeddingCache
-from factwatch.models import FactCheck
 
 
 def rss_mb() -> float:
@@ -40,7 +40,6 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=197)
     ap.add_argument("--ef", type=int, nargs="+", default=[128, 512, 2048])
     args = ap.parse_args()
-    rng = np.random.default_rng(0)
     cache = EmbeddingCache()
     real = load_factchecks()
     real_vecs = fc_vectors(cache, real)
@@ -50,31 +49,13 @@ def main() -> None:
 
     # Synthetic base
     t0 = time.perf_counter()
-    n_syn = args.n - len(real)
-    src = rng.integers(0, len(real), n_syn)
-    words = [fc.claim.split() for fc in real]
-    fcs = list(real)
-    for i, s in enumerate(src):
-        w = list(words[s])
-        rng.shuffle(w)
-        k = max(4, len(w) - 3)
-        fcs.append(FactCheck(id=f"syn-{i}", claim=" ".join(w[:k]), lang="en"))
-    vecs = np.empty((args.n, real_vecs.shape[1]), dtype=np.float32)
-    vecs[: len(real)] = real_vecs
-    for a in range(0, n_syn, 100_000):
-        b = min(a + 100_000, n_syn)
-        chunk = real_vecs[src[a:b]] + 0.35 * rng.standard_normal(
-            (b - a, real_vecs.shape[1])
-        ).astype(np.float32) / np.sqrt(real_vecs.shape[1])
-        chunk /= np.linalg.norm(chunk, axis=1, keepdims=True)
-        vecs[len(real) + a : len(real) + b] = chunk
+    fcs, vecs = synthetic_base(real, real_vecs, args.n)
     gen_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     index = ClaimIndex(fcs, vecs)
     build_s = time.perf_counter() - t0
     exact_vecs = vecs  # kept for the recall measurement only
-    del src
     gc.collect()
     # Resident memory of the index alone: drop the synthetic text list copies we do not need.
     rss_index = rss_mb() - base_rss - exact_vecs.nbytes / 2**20

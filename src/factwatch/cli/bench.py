@@ -103,3 +103,40 @@ def register(app: typer.Typer) -> None:
         typer.echo(text)
         if output:
             Path(output).write_text(text + "\n")
+
+    @group.command("stream")
+    def stream_cmd(
+        factchecks: Annotated[
+            int,
+            typer.Option("--factchecks", help="Fact-check base size (synthetic above 10,375)."),
+        ] = 100_000,
+        organic: Annotated[
+            int, typer.Option("--organic", help="Organic posts in the stream (>= 20,000).")
+        ] = 20_000,
+        backends: Annotated[
+            str, typer.Option("--backends", help="Encoder backends to time, comma-separated.")
+        ] = "onnx,onnx-int8",
+        output: Annotated[
+            str | None, typer.Option("--output", help="Also write the markdown table here.")
+        ] = None,
+    ) -> None:
+        """The `match` path over a realistic stream: the dev posts (en, fr, vi, vi without
+        diacritics) mixed into organic posts and headlines, against FACTCHECKS fact-checks;
+        posts/s without any cache, per encoder backend, and the dev posts' MAP@5."""
+        import json
+        from pathlib import Path
+
+        from factwatch.bench.stream import run, table
+        from factwatch.cli._io import err_console
+
+        rep = run(
+            factchecks,
+            organic,
+            [b.strip() for b in backends.split(",") if b.strip()],
+            progress=err_console.print,
+        )
+        text = table(rep)
+        typer.echo(text)
+        err_console.print(json.dumps(rep))
+        if output:
+            Path(output).write_text(text + "\n")
