@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -258,15 +259,24 @@ def test_two_workers_find_the_campaigns_one_process_finds(store) -> None:  # typ
 
     store.add_items(_items(_records()))
     reports = []
-    # Both workers have built their analysers before either claims a batch: otherwise, on a
-    # loaded machine, the first one ready can drain the whole queue alone.
+    # Both workers have built their analysers before either claims a batch, and each batch takes
+    # a moment (a per-batch analyser that only waits): campaigns is an ordered analyser, so the
+    # per-batch side is otherwise empty and one thread can claim every batch before the other
+    # is scheduled (seen twice on a loaded machine).
     ready = threading.Barrier(2)
+
+    class Pace:
+        name = "pace"
+
+        def analyse(self, items):  # type: ignore[no-untyped-def]
+            time.sleep(0.05)
+            return []
 
     def work() -> None:
         first = [True]
 
         def build():  # type: ignore[no-untyped-def]
-            analysers = load(store, ["campaigns"])
+            analysers = [*load(store, ["campaigns"]), Pace()]
             if first[0]:
                 first[0] = False
                 ready.wait(60)
