@@ -2,8 +2,9 @@
 
 Organic texts come from the shared data (news headlines in English and Vietnamese, debate
 sentences, COVID-19 tweets) and the project's French headlines.  Each is put, by a stable hash of
-its id, in one of two halves: ``train`` (what the claim gate learns from) or ``stream`` (what the
-stream benchmark measures); the Vietnamese headlines that calibrate the ranker
+its id, in one of two halves: ``train`` (for fitting; this session's first-stage students, see the
+README's ablations, were trained on it) or ``stream`` (what the stream benchmark measures, never
+fitted on); the Vietnamese headlines that calibrate the ranker
 (:func:`~factwatch.bench.retrieval.negative_posts`) are in neither.  The posts that repeat a
 claim are the CheckThat! dev posts in English, French, Vietnamese and Vietnamese typed without
 diacritics, with their qrels.
