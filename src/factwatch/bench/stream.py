@@ -16,19 +16,19 @@ import hashlib
 import random
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from factwatch.bench import shared_data
+from factwatch.bench.adapter import REPO
 from factwatch.bench.retrieval import LANG_FILES, clef_dir, load_jsonl, negative_posts
 from factwatch.models import FactCheck
 from factwatch.text.normalize import fold_diacritics
 
-FR_HEADLINES = (
-    Path(__file__).resolve().parents[3] / "tests" / "data" / "clickbait" / "fr-eval.jsonl"
-)
+FR_HEADLINES = REPO / "tests" / "data" / "clickbait" / "fr-eval.jsonl"
+#: the four forms of the dev posts in the stream (ids ``form:post id``)
+FORMS = ("en", "fr", "vi", "vi-folded")
 
 
 def half(key: str) -> str:
@@ -192,35 +192,21 @@ def run(
         flagged_org = sum(
             1 for i, m in enumerate(res) if "post" not in rows[i] and m and m[0].score >= thr
         )
+        dev = [res[i] for i in mi]
+        ap = [
+            average_precision([x.factcheck.id for x in m], g)
+            for m, g in zip(dev, gold, strict=True)
+        ]
+        hit = [
+            any(x.factcheck.id in g and x.score >= thr for x in m)
+            for m, g in zip(dev, gold, strict=True)
+        ]
         per: dict[str, dict[str, float]] = {}
-        for form in ("en", "fr", "vi", "vi-folded"):
+        for form in FORMS:
             sel = [j for j, f in enumerate(forms) if f == form]
-            ranked = [[x.factcheck.id for x in res[mi[j]]] for j in sel]
             per[form] = {
-                "MAP@5": round(
-                    float(
-                        np.mean(
-                            [
-                                average_precision(r, gold[j])
-                                for r, j in zip(ranked, sel, strict=True)
-                            ]
-                        )
-                    ),
-                    3,
-                ),
-                "flagged_correct": round(
-                    float(
-                        np.mean(
-                            [
-                                any(
-                                    x.factcheck.id in gold[j] and x.score >= thr for x in res[mi[j]]
-                                )
-                                for j in sel
-                            ]
-                        )
-                    ),
-                    3,
-                ),
+                "MAP@5": round(float(np.mean([ap[j] for j in sel])), 3),
+                "flagged_correct": round(float(np.mean([hit[j] for j in sel])), 3),
             }
         out["backends"][backend] = {
             "seconds": round(secs, 1),
@@ -245,12 +231,11 @@ def table(rep: dict[str, Any]) -> str:
     ]
     for backend, b in rep["backends"].items():
         d = b["dev_posts"]
-        forms = ("en", "fr", "vi", "vi-folded")
         lines.append(
             f"| {backend} | {b['posts_per_s']:.0f} | {b['organic_flagged_share']:.1%} | "
-            + " / ".join(f"{d[f]['MAP@5']:.3f}" for f in forms)
+            + " / ".join(f"{d[f]['MAP@5']:.3f}" for f in FORMS)
             + " | "
-            + " / ".join(f"{d[f]['flagged_correct']:.2f}" for f in forms)
+            + " / ".join(f"{d[f]['flagged_correct']:.2f}" for f in FORMS)
             + " |"
         )
     return "\n".join(lines)
