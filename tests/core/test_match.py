@@ -164,3 +164,59 @@ def test_retro_matching_finds_past_items_without_reembedding(
     assert {"p1", "p2"} <= set(by_fc["fc-vi-lemon"]["items"])
     assert "p5" in by_fc["fc-fr-vaccin"]["items"]
     assert all(s["evidence"].get("retro") for s in by_fc["fc-vi-lemon"]["signals"])
+
+
+ARTICLE = (
+    "Good evening and welcome to our weekly health column, thank you for joining us again. "
+    "We hope you and your family are keeping well this winter and staying warm at home. "
+    "Many readers have written to us with questions, and we are grateful for every letter. "
+    "A message shared widely this week claims that drinking salt water cures COVID-19 infections. "
+    "We will talk more about this next week, so please stay tuned and keep writing to us. "
+    "As always, take care of yourselves and of each other, and enjoy the rest of your weekend."
+)
+
+
+def test_long_text_matches_its_checkworthy_sentence(loaded, tmp_path):
+    out = run_match(loaded, tmp_path, [{"id": "article", "text": ARTICLE, "lang": "en"}])
+    best = out[0]["matches"][0]
+    assert best["factcheck_id"] == "fc-en-salt"
+    assert "salt water cures COVID-19" in best["why"]["sentence"]
+    assert best["why"]["checkworthy"] >= 0.5  # the sentence is check-worthy by the model's own 0.5
+
+
+class Scorer:
+    """A sentence scorer that records what it saw: check-worthy = mentions salt."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def score(self, texts):
+        import numpy as np
+
+        self.seen.extend(texts)
+        return np.array([0.9 if "salt" in t else 0.05 for t in texts])
+
+
+def test_only_checkworthy_sentences_are_matched(loaded, sqlite_store):
+    from factwatch.analysers.claim_match import ClaimMatcher, Query, load_index
+
+    index = load_index(sqlite_store)
+    scorer = Scorer()
+    matched_units: list[list[str]] = []
+
+    class Recording(ClaimMatcher):
+        def _embed(self, texts):
+            matched_units.append(list(texts))
+            return super()._embed(texts)
+
+    got = Recording(index, checkworthy=scorer).match([Query("a", ARTICLE, "en")], top=3)
+    assert len(scorer.seen) == 6  # every sentence was scored once
+    embedded = matched_units[0]
+    assert len(embedded) == 2  # the whole text and the one check-worthy sentence
+    assert embedded[1].startswith("A message shared widely") and embedded[0] != embedded[1]
+    best = got[0][0]
+    assert best.factcheck.id == "fc-en-salt" and best.checkworthy == 0.9
+    # Without a scorer every sentence is matched.
+    matched_units.clear()
+    Recording(index, checkworthy=None).match([Query("a", ARTICLE, "en")], top=3)
+    assert len(matched_units[0]) == 7

@@ -9,8 +9,10 @@ Hybrid retrieval over the fact-check base:
   CheckThat! train split (``factwatch train ranker``), whose output is a calibrated probability
   that the pair is a true match.  A match over the threshold is a signal.
 
-Long texts are split into sentences; each sentence is matched too and the match names the
-sentence that matched best.  Fact-check vectors are computed once and stored.
+Long texts (over 500 characters) are split into sentences; each sentence the check-worthiness
+model (``classify/checkworthy.py``) finds check-worthy is matched too, and the match names the
+sentence that matched best and its check-worthiness.  Fact-check vectors are computed once and
+stored.
 """
 
 from __future__ import annotations
@@ -115,6 +117,7 @@ class Match:
     lexical: float
     shared: list[str] = field(default_factory=list)
     sentence: str | None = None
+    checkworthy: float | None = None  # the check-worthiness of ``sentence``
 
     def signal(self, item_id: int, retro: bool = False) -> Signal:
         """This match as a pipeline signal about the fact-check, with its evidence."""
@@ -141,6 +144,8 @@ class Match:
             why["shared"] = self.shared
         if self.sentence:
             why["sentence"] = self.sentence
+        if self.checkworthy is not None:
+            why["checkworthy"] = round(self.checkworthy, 3)
         return {
             "factcheck_id": fc.id,
             "score": round(self.score, 4),
@@ -423,17 +428,57 @@ class StoreEmbedder:
         return out
 
 
+class SentenceScorer(Protocol):
+    def score(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+# A sentence of a long text is matched when its check-worthiness is at least this: a recall
+# threshold, not the classifier's 0.5.  On ClaimBuster (out-of-fold scores of the shipped model's
+# 5-fold cross-validation) it keeps 95.7 % of the check-worthy sentences and 37.5 % of all.
+SENTENCE_CHECKWORTHY = 0.1
+
+
 class ClaimMatcher:
-    """Matches posts against an index; long posts are also matched sentence by sentence."""
+    """Matches posts against an index; the check-worthy sentences of long posts are also matched
+    one by one (``checkworthy``: the sentence scorer, ``"auto"`` = the shipped check-worthiness
+    model, loaded at the first long post; ``None`` matches every sentence; a sentence is matched
+    when its score is at least ``sentence_threshold``)."""
 
     name = "claim_match"
 
     def __init__(
-        self, index: ClaimIndex, cache: Embedder | None = None, threshold: float | None = None
+        self,
+        index: ClaimIndex,
+        cache: Embedder | None = None,
+        threshold: float | None = None,
+        checkworthy: SentenceScorer | str | None = "auto",
+        sentence_threshold: float = SENTENCE_CHECKWORTHY,
     ) -> None:
         self.index = index
         self.cache = cache
         self.threshold = index.ranker.threshold if threshold is None else threshold
+        self._checkworthy = checkworthy
+        self.sentence_threshold = sentence_threshold
+
+    @property
+    def checkworthy(self) -> SentenceScorer | None:
+        if self._checkworthy == "auto":
+            from factwatch.classify.checkworthy import CheckWorthiness
+
+            self._checkworthy = CheckWorthiness()
+        return None if isinstance(self._checkworthy, str) else self._checkworthy
+
+    def _worthy_sentences(
+        self, units: list[tuple[int, str, str | None]]
+    ) -> tuple[list[tuple[int, str, str | None]], dict[str, float]]:
+        """``units`` without the sentences the scorer finds not check-worthy, and the scores."""
+        sentences = sorted({u[2] for u in units if u[2] is not None})
+        scorer = self.checkworthy if sentences else None
+        if scorer is None:
+            return units, {}
+        scores = dict(zip(sentences, (float(x) for x in scorer.score(sentences)), strict=True))
+        kept = [u for u in units if u[2] is None or scores[u[2]] >= self.sentence_threshold]
+        return kept, scores
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -451,6 +496,7 @@ class ClaimMatcher:
             lang = q.lang or detect_language(q.text, default="und")
             langs.append(lang)
             units.extend((qi, text, sentence) for text, sentence in query_units(q.text, lang))
+        units, worthiness = self._worthy_sentences(units)
         vecs = self._embed([u[1] for u in units])
         best: list[dict[str, Match]] = [dict() for _ in queries]
         for s in range(0, len(units), SEARCH_BATCH):
@@ -465,6 +511,7 @@ class ClaimMatcher:
             for (qi, _text, sentence), matches in zip(chunk, found, strict=True):
                 for m in matches:
                     m.sentence = sentence
+                    m.checkworthy = worthiness.get(sentence) if sentence else None
                     cur = best[qi].get(m.factcheck.id)
                     if cur is None or m.score > cur.score:
                         best[qi][m.factcheck.id] = m

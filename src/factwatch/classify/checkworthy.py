@@ -24,7 +24,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,6 +191,13 @@ class CheckWorthiness:
             idf = {b: z[f"idf_{b}"] for b in ("word", "char") if b in self.blocks}
             self.coef = z["coef"].astype(np.float32)
             self.intercept = float(z["intercept"][0])
+            self.tuned: dict[str, Any] | None = meta.get("tuned")
+            if self.tuned is not None:
+                self.tuned_w = z["tuned_w"].astype(np.float32)
+                self.tuned_b = float(z["tuned_b"][0])
+                self.tuned_path = path.parent / str(self.tuned["adapter"])
+                if not self.tuned_path.exists():
+                    raise ValueError(f"{path}: its fine-tuned part {self.tuned_path} is missing")
         self.meta = meta
         self.threshold = float(meta.get("threshold", 0.5))
         self.featurizer = Featurizer(self.blocks, idf)  # type: ignore[arg-type]
@@ -215,6 +222,12 @@ class CheckWorthiness:
             return np.zeros(0, dtype=np.float32)
         x = self.featurizer.matrix(texts, self._embed(texts))
         z = np.asarray(x @ self.coef).ravel() + self.intercept
+        if self.tuned is not None:
+            from factwatch.classify.checkworthy_tune import tuned_encoder
+
+            v = np.asarray(tuned_encoder(self.tuned_path).query(list(texts)), dtype=np.float32)
+            fusion = self.tuned["fusion"]
+            z = fusion["lexical"] * z + fusion["tuned"] * (v @ self.tuned_w + self.tuned_b)
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
     def is_checkworthy(self, texts: Sequence[str]) -> np.ndarray:
@@ -228,9 +241,15 @@ def save_model(
     coef: np.ndarray,
     intercept: float,
     meta: dict[str, Any],
+    tuned_head: tuple[np.ndarray, float] | None = None,
 ) -> None:
+    """Writes the ``.npz`` and its readable ``.json``; ``tuned_head`` (the fine-tuned model's
+    head, ``meta["tuned"]`` naming its adapter file) when the model has a fine-tuned part."""
     meta = {**meta, "version": MODEL_VERSION, "blocks": list(blocks)}
     arrays = {f"idf_{b}": idf[b].astype(np.float32) for b in idf}
+    if tuned_head is not None:
+        arrays["tuned_w"] = np.asarray(tuned_head[0], dtype=np.float32)
+        arrays["tuned_b"] = np.array([tuned_head[1]], dtype=np.float64)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         path,
@@ -324,6 +343,33 @@ def f1(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
+def cv_splits(y: np.ndarray, folds: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The stratified folds of every cross-validation figure (fixed seed)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    kf = StratifiedKFold(folds, shuffle=True, random_state=SEED)
+    return list(kf.split(np.zeros(len(y)), y))
+
+
+def cross_validate_proba(
+    texts: Sequence[str],
+    y: np.ndarray,
+    blocks: Sequence[str],
+    emb: np.ndarray | None,
+    folds: int = 5,
+) -> np.ndarray:
+    """Out-of-fold probabilities of the logistic model over ``blocks``."""
+    out = np.zeros(len(y), dtype=np.float64)
+    for tr, te in cv_splits(y, folds):
+        idf, coef, b = fit(
+            [texts[i] for i in tr], y[tr], blocks, emb[tr] if emb is not None else None
+        )
+        out[te] = predict(
+            blocks, idf, coef, b, [texts[i] for i in te], emb[te] if emb is not None else None
+        )
+    return out
+
+
 def cross_validate(
     texts: Sequence[str],
     y: np.ndarray,
@@ -332,20 +378,8 @@ def cross_validate(
     folds: int = 5,
 ) -> dict[str, float]:
     """Stratified ``folds``-fold CV (fixed seed); F1 of the check-worthy class over all folds."""
-    from sklearn.model_selection import StratifiedKFold
-
-    pred = np.zeros(len(y), dtype=np.int64)
-    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(
-        np.zeros(len(y)), y
-    ):
-        idf, coef, b = fit(
-            [texts[i] for i in tr], y[tr], blocks, emb[tr] if emb is not None else None
-        )
-        p = predict(
-            blocks, idf, coef, b, [texts[i] for i in te], emb[te] if emb is not None else None
-        )
-        pred[te] = (p >= 0.5).astype(np.int64)
-    return f1(y, pred)
+    p = cross_validate_proba(texts, y, blocks, emb, folds)
+    return f1(y, (p >= 0.5).astype(np.int64))
 
 
 def training_set(data_dir: Path) -> tuple[list[str], np.ndarray]:
@@ -366,18 +400,27 @@ def training_set(data_dir: Path) -> tuple[list[str], np.ndarray]:
     return texts, np.array(labels, dtype=np.int64)
 
 
-def train(data_dir: Path, use_embeddings: bool = True, out: Path = MODEL_PATH) -> dict[str, Any]:
-    """Train on ClaimBuster + CLEF-2020 training tweets; report F1 on the CLEF-2020 dev tweets."""
+def train(
+    data_dir: Path,
+    use_embeddings: bool = True,
+    out: Path = MODEL_PATH,
+    fine_tune: bool = False,
+    progress: Callable[[int], None] | None = None,
+    tune_config: Any = None,
+) -> dict[str, Any]:
+    """Train on ClaimBuster + CLEF-2020 training tweets; report F1 on the CLEF-2020 dev tweets.
+
+    ``fine_tune``: also fine-tune e5 (``checkworthy_tune``, needs torch) and fuse it with the
+    lexical model; its LoRA updates go to ``<out stem>_adapter.npz`` next to ``out``.  The plain
+    e5 block is then left out (the fine-tuned encoder carries the meaning)."""
     texts, y_all = training_set(data_dir)
+    if fine_tune:
+        use_embeddings = False
     blocks = ("word", "char", "cue", "emb") if use_embeddings else ("word", "char", "cue")
     emb = embed_cached(texts) if use_embeddings else None
     idf, coef, intercept = fit(texts, y_all, blocks, emb)
     dev_texts, dev_y = load_labelled(data_dir / DEV_FILE)
-    dev_emb = embed_cached(dev_texts) if use_embeddings else None
-    dev = f1(
-        dev_y, (predict(blocks, idf, coef, intercept, dev_texts, dev_emb) >= 0.5).astype(np.int64)
-    )
-    meta = {
+    meta: dict[str, Any] = {
         "threshold": 0.5,
         "seed": SEED,
         "C": C_REG,
@@ -390,7 +433,24 @@ def train(data_dir: Path, use_embeddings: bool = True, out: Path = MODEL_PATH) -
             "clef2020-task1-training_v2.jsonl": "CLEF-2020 CheckThat! Task 1 English, research use (minus the dev tweets it contains)",
         },
         "n_train": len(texts),
-        "clef2020_dev": dev,
     }
-    save_model(out, blocks, idf, coef, intercept, meta)
+    tuned_head = None
+    if fine_tune:
+        from factwatch.classify import checkworthy_tune as tune
+        from factwatch.encoder.adapter_train import ClassifierConfig
+
+        cfg = tune_config or ClassifierConfig()
+        model = tune.fine_tune(texts, y_all, cfg, progress)
+        adapter = out.with_name(out.stem + "_adapter.npz")
+        meta["encoder"] = "multilingual-e5-small + check-worthiness LoRA (query: prefix)"
+        meta["tuned"] = tune.save_tuned(model, adapter, cfg)
+        tuned_head = (model.head_w, model.head_b)
+    save_model(out, blocks, idf, coef, intercept, meta, tuned_head)
+    if fine_tune:
+        dev_p = CheckWorthiness(out).score(dev_texts)
+    else:
+        dev_emb = embed_cached(dev_texts) if use_embeddings else None
+        dev_p = predict(blocks, idf, coef, intercept, dev_texts, dev_emb)
+    meta["clef2020_dev"] = f1(dev_y, (dev_p >= 0.5).astype(np.int64))
+    save_model(out, blocks, idf, coef, intercept, meta, tuned_head)
     return meta

@@ -91,6 +91,14 @@ def register_train(group: typer.Typer) -> None:
         output: Annotated[
             str | None, typer.Option("--output", help="Model path (default: the shipped one).")
         ] = None,
+        fine_tune: Annotated[
+            bool,
+            typer.Option(
+                "--fine-tune",
+                help="Also fine-tune e5 (LoRA, needs torch; ~12 min on 2 cores) and fuse it with "
+                "the lexical model, as the shipped model is.",
+            ),
+        ] = False,
     ) -> None:
         """Train the check-worthiness model (fixed seed) and report F1 on the CLEF-2020 dev tweets."""
         from factwatch.classify.checkworthy import MODEL_PATH, train
@@ -104,9 +112,28 @@ def register_train(group: typer.Typer) -> None:
         if not (data_dir / "claimbuster-train.jsonl").exists():
             err_console.print(f"error: {data_dir}: no claimbuster-train.jsonl there (use --data)")
             raise SystemExit(EXIT_USAGE)
-        meta = train(
-            data_dir, use_embeddings=embeddings, out=Path(output) if output else MODEL_PATH
-        )
+        from factwatch.cli._progress import progress_bar
+        from factwatch.encoder.adapter_train import ClassifierConfig
+
+        target = Path(output) if output else MODEL_PATH
+        if not fine_tune:
+            meta = train(data_dir, use_embeddings=embeddings, out=target)
+        else:
+            try:
+                import torch  # noqa: F401
+            except ImportError as exc:
+                err_console.print(
+                    "error: --fine-tune needs PyTorch (CPU): pip install torch==2.13.0"
+                )
+                raise SystemExit(EXIT_USAGE) from exc
+            cfg = ClassifierConfig()
+            from factwatch.classify.checkworthy import training_set
+
+            total = len(training_set(data_dir)[0]) * cfg.epochs
+            with progress_bar("fine-tuning e5", total) as advance:
+                meta = train(
+                    data_dir, out=target, fine_tune=True, progress=advance, tune_config=cfg
+                )
         dev = meta["clef2020_dev"]
         err_console.print(
             f"trained on {meta['n_train']} sentences; CLEF-2020 dev: F1 {dev['f1']:.3f} "

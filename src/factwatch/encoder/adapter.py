@@ -35,10 +35,11 @@ class Adapter:
     updates: dict[str, tuple[np.ndarray, np.ndarray]]
     digest: str
     info: dict[str, Any]
+    name: str = "claimq"  # what the updates are for: part of the model id of the vectors
 
     @property
     def id(self) -> str:
-        return f"claimq-{self.digest[:12]}"
+        return f"{self.name}-{self.digest[:12]}"
 
     def merge(self, w: E5Weights) -> E5Weights:
         """``w`` with every updated matrix replaced by ``W + B·A`` (fp32)."""
@@ -54,7 +55,7 @@ class Adapter:
         return dataclasses.replace(w, overrides=overrides, overrides_id=self.id)
 
 
-def load_adapter(path: str | Path) -> Adapter:
+def load_adapter(path: str | Path, name: str = "claimq") -> Adapter:
     path = Path(path)
     raw = path.read_bytes()
     with np.load(path, allow_pickle=False) as z:
@@ -70,17 +71,22 @@ def load_adapter(path: str | Path) -> Adapter:
                 updates[f"{stem}.w"] = (a, b)
     if not updates:
         raise ValueError(f"{path}: no adapter weights")
-    return Adapter(updates, hashlib.sha256(raw).hexdigest(), info)
+    return Adapter(updates, hashlib.sha256(raw).hexdigest(), info, name)
 
 
 def save_adapter(
-    path: str | Path, updates: dict[str, tuple[np.ndarray, np.ndarray]], info: dict[str, Any]
+    path: str | Path,
+    updates: dict[str, tuple[np.ndarray, np.ndarray]],
+    info: dict[str, Any],
+    half: bool = False,
 ) -> None:
+    """Writes the updates (float16 when ``half``: half the file; they are read back as float32)."""
     arrays: dict[str, Any] = {"info": np.array(json.dumps(info, sort_keys=True))}
+    dtype = np.float16 if half else np.float32
     for name, (a, b) in sorted(updates.items()):
         stem = name[:-2] if name.endswith(".w") else name
-        arrays[stem + ".a"] = a.astype(np.float32)
-        arrays[stem + ".b"] = b.astype(np.float32)
+        arrays[stem + ".a"] = a.astype(dtype)
+        arrays[stem + ".b"] = b.astype(dtype)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
         np.savez_compressed(fh, **arrays)
