@@ -48,6 +48,11 @@ from factwatch.models import Item, Signal
 STATE_NAME = "campaigns"
 DEFAULT_WINDOW = 60.0
 MAX_REDIRECTS = 1_000_000
+# A post that arrives late (published more than ``buffer_seconds`` before the newest post seen) is
+# kept for the next LATE_KEEP arrivals, so the rest of a late burst, arriving in later batches,
+# still meets it; without this it was dropped at once and a late burst split across batches was
+# never seen (the result depended on how the stream was cut into batches).
+LATE_KEEP = 20_000
 
 # ---------------------------------------------------------------------------------------- URLs
 SHORTENERS = frozenset(
@@ -587,8 +592,8 @@ class CampaignsAnalyser:
         """Replace the state held in memory by ``data`` (None: empty)."""
         self.index = NearDupIndex()
         self.buffers: dict[
-            str, list[tuple[float, str, int, str]]
-        ] = {}  # key -> (ts, author, item id, text)
+            str, list[tuple[float, str, int, str, int]]
+        ] = {}  # key -> (ts, author, item id, text, arrival number)
         self.campaigns: dict[
             str, dict[str, Any]
         ] = {}  # id -> {"accounts", "item_ids", "urls", ...}
@@ -598,12 +603,17 @@ class CampaignsAnalyser:
         self.pending: dict[str, float] = {}  # key -> when its latest posts can be judged in full
         self.latest = 0.0  # newest post time seen
         self.cursor = 0  # id of the last item fed (by factwatch.workers.follow)
+        self.arrivals = 0  # posts fed so far
         if not data:
             return
         z = np.load(io.BytesIO(data), allow_pickle=False)
         self.index = NearDupIndex.from_bytes(bytes(z["index"]))
         st = json.loads(bytes(z["state"]).decode("utf-8"))
-        self.buffers = {k: [tuple(x) for x in v] for k, v in st["buffers"].items()}  # type: ignore[misc]
+        self.arrivals = int(st.get("arrivals", 0))
+        self.buffers = {  # states written before arrival numbers: 0
+            k: [(*x[:4], *(x[4:5] or [0])) for x in v]  # type: ignore[misc]
+            for k, v in st["buffers"].items()
+        }
         self.campaigns = st["campaigns"]
         self.item_campaign = {int(k): v for k, v in st["item_campaign"].items()}
         self.redirects = dict(st.get("redirects", {}))
@@ -622,6 +632,7 @@ class CampaignsAnalyser:
             "pending": self.pending,
             "latest": self.latest,
             "cursor": self.cursor,
+            "arrivals": self.arrivals,
         }
         buf = io.BytesIO()
         np.savez(
@@ -655,6 +666,7 @@ class CampaignsAnalyser:
         for k, it in enumerate(items):
             ts = (it.published_at or datetime.now(UTC)).timestamp()
             latest = max(latest, ts)
+            self.arrivals += 1
             keys = []
             if res.clusters[k] >= 0:
                 keys.append(f"t:{int(res.clusters[k])}")
@@ -669,7 +681,13 @@ class CampaignsAnalyser:
                 if due > self.pending.get(key, 0.0):
                     self.pending[key] = due
                 self.buffers.setdefault(key, []).append(
-                    (ts, it.author or f"item:{it.id}", int(it.id or 0), it.full_text[:300])
+                    (
+                        ts,
+                        it.author or f"item:{it.id}",
+                        int(it.id or 0),
+                        it.full_text[:300],
+                        self.arrivals,
+                    )
                 )
                 touched.add(key)
         # clusters merged: move buffers under their canonical key
@@ -692,7 +710,11 @@ class CampaignsAnalyser:
         # evict old posts (after detection, so a late batch is still examined)
         horizon = latest - self.buffer_seconds
         for key in list(self.buffers):
-            buf = [x for x in self.buffers[key] if x[0] >= horizon]
+            buf = [
+                x
+                for x in self.buffers[key]
+                if x[0] >= horizon or self.arrivals - x[4] < LATE_KEEP  # late: kept a while
+            ]
             if buf:
                 self.buffers[key] = buf
             else:
