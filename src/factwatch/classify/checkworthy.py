@@ -1,7 +1,9 @@
 """Check-worthiness: does a sentence make a checkable factual claim?
 
-A logistic regression over four feature blocks, trained on ClaimBuster (US presidential debate
-sentences, CC BY 4.0) plus the CLEF-2020 CheckThat! Task 1 training tweets:
+The shipped model averages the logits of two models trained on ClaimBuster (US presidential
+debate sentences, CC BY 4.0) plus the CLEF-2020 CheckThat! Task 1 training tweets: a LoRA-fine-tuned
+multilingual-e5-small (``checkworthy_tune.py``; ``factwatch train checkworthy --fine-tune``) and a
+logistic regression over these feature blocks:
 
 - ``word``: hashed word 1-2-grams, sublinear tf x idf, L2-normalised (English-trained);
 - ``char``: hashed character 2-5-grams inside word boundaries, same weighting (English-trained);
@@ -9,8 +11,9 @@ sentences, CC BY 4.0) plus the CLEF-2020 CheckThat! Task 1 training tweets:
   names inside the sentence, comparatives/changes in en/fr/vi, first-person opinion, questions,
   length);
 - ``emb``: the multilingual-e5-small ``query:`` embedding (``factwatch.encoder.get_encoder()``),
-  the only block that carries meaning across languages.  The shipped model has it; a model trained
-  with ``--no-embeddings`` does not and needs no encoder.
+  the only block that carries meaning across languages.  A model trained without
+  ``--fine-tune`` has it (``--no-embeddings``: not, and needs no encoder); the shipped model,
+  whose fine-tuned e5 carries the meaning, has only ``word``, ``char`` and ``cue``.
 
 The model ships as ``data/models/checkworthy.npz`` (numbers only, ``allow_pickle=False``) and
 ``checkworthy.json`` (settings, training data, measured figures).  ``score`` is the model's
@@ -223,11 +226,10 @@ class CheckWorthiness:
         x = self.featurizer.matrix(texts, self._embed(texts))
         z = np.asarray(x @ self.coef).ravel() + self.intercept
         if self.tuned is not None:
-            from factwatch.classify.checkworthy_tune import tuned_encoder
+            from factwatch.classify.checkworthy_tune import fuse_logits, tuned_encoder
 
             v = np.asarray(tuned_encoder(self.tuned_path).query(list(texts)), dtype=np.float32)
-            fusion = self.tuned["fusion"]
-            z = fusion["lexical"] * z + fusion["tuned"] * (v @ self.tuned_w + self.tuned_b)
+            z = fuse_logits(z, v @ self.tuned_w + self.tuned_b, self.tuned["fusion"])
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
     def is_checkworthy(self, texts: Sequence[str]) -> np.ndarray:

@@ -97,12 +97,19 @@ def cross_validate(
     return out
 
 
+def fuse_logits(
+    z_lexical: np.ndarray, z_tuned: np.ndarray, fusion: dict[str, float] = FUSION
+) -> np.ndarray:
+    """The shipped fusion: the weighted mean of the two models' logits."""
+    return np.asarray(fusion["lexical"] * z_lexical + fusion["tuned"] * z_tuned)
+
+
 def fuse(p_lexical: np.ndarray, p_tuned: np.ndarray) -> np.ndarray:
-    """The shipped fusion: the weighted mean of the two models' logits, as a probability."""
+    """:func:`fuse_logits` of two probabilities, as a probability."""
     eps = 1e-7
     pl = np.clip(np.asarray(p_lexical, dtype=np.float64), eps, 1 - eps)
     pt = np.clip(np.asarray(p_tuned, dtype=np.float64), eps, 1 - eps)
-    z = FUSION["lexical"] * np.log(pl / (1 - pl)) + FUSION["tuned"] * np.log(pt / (1 - pt))
+    z = fuse_logits(np.log(pl / (1 - pl)), np.log(pt / (1 - pt)))
     return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
 
