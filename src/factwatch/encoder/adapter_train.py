@@ -249,36 +249,17 @@ def length_batches(
 
 
 @dataclass
-class ClassifierConfig:
-    """A binary text classifier on e5: LoRA updates + a linear head on the pooled unit vector."""
+class ClassifierConfig(AdapterConfig):
+    """A binary text classifier on e5: LoRA updates (the adapter's settings, with every linear map
+    of every block as target) + a linear head on the pooled unit vector."""
 
-    rank: int = 8
-    alpha: float = 16.0
-    layers: tuple[int, ...] = tuple(range(12))
-    targets: tuple[str, ...] = LINEARS  # every linear map of every block
-    epochs: int = 3
-    lr: float = 5e-4
-    head_lr: float = 1e-2
-    batch: int = 16
-    warmup: int = 30
+    targets: tuple[str, ...] = LINEARS
     seed: int = 13
-    threads: int = 2
-
-    def adapter_config(self) -> AdapterConfig:
-        return AdapterConfig(
-            rank=self.rank,
-            alpha=self.alpha,
-            layers=self.layers,
-            targets=self.targets,
-            epochs=self.epochs,
-            lr=self.lr,
-            batch=self.batch,
-            seed=self.seed,
-            threads=self.threads,
-        )
+    head_lr: float = 1e-2
+    warmup: int = 30
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items()}
+        return {k: v for k, v in super().as_dict().items() if k != "tau"}  # tau: matching only
 
 
 @dataclass
@@ -313,7 +294,7 @@ def train_classifier(
     F = torch.nn.functional
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
-    tower = build_model(enc, cfg.adapter_config())
+    tower = build_model(enc, cfg)
     head = torch.nn.Linear(enc.dim, 1)
     opt = torch.optim.AdamW(
         [
