@@ -12,16 +12,14 @@ the mean of the two logits, a rule fixed before any cross-validation was run.
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from factwatch.encoder.adapter import load_adapter, save_adapter
+from factwatch.encoder.adapter import cached_adapter, save_adapter
 from factwatch.encoder.adapter_train import (
     Classifier,
     ClassifierConfig,
@@ -29,13 +27,8 @@ from factwatch.encoder.adapter_train import (
     train_classifier,
 )
 
-log = logging.getLogger(__name__)
-
 ADAPTER_NAME = "checkworthy"  # model id of the adapted vectors: multilingual-e5-small+checkworthy-…
 FUSION = {"lexical": 0.5, "tuned": 0.5}  # weights of the two logits
-
-_lock = threading.Lock()
-_encoders: dict[tuple[str, float, str], Any] = {}
 
 
 def backend() -> str:
@@ -48,16 +41,10 @@ def backend() -> str:
 
 
 def tuned_encoder(adapter_path: Path) -> Any:
-    """FastE5 with the check-worthiness updates merged in (one per adapter file and backend)."""
-    from factwatch.encoder.fast import FastE5
+    """FastE5 with the check-worthiness updates merged in (shared, one per adapter and backend)."""
+    from factwatch.encoder import adapted_encoder
 
-    key = (str(adapter_path), adapter_path.stat().st_mtime, backend())
-    with _lock:
-        enc = _encoders.get(key)
-        if enc is None:
-            enc = FastE5(backend=key[2], adapter=load_adapter(adapter_path, name=ADAPTER_NAME))
-            _encoders[key] = enc
-        return enc
+    return adapted_encoder(cached_adapter(adapter_path, ADAPTER_NAME), backend())
 
 
 def encoder() -> Any:

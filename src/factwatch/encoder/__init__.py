@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 
-from factwatch.encoder.adapter import current_adapter
+from factwatch.encoder.adapter import Adapter, current_adapter
 from factwatch.encoder.fast import BACKENDS, MODEL_ID, FastE5
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "MODEL_ID",
     "Encoder",
     "FastE5",
+    "adapted_encoder",
     "claim_model_id",
     "get_claim_encoder",
     "get_encoder",
@@ -130,17 +131,23 @@ def get_claim_encoder() -> Encoder:
     adapter = None if _claim_fallback else current_adapter()
     if adapter is None:
         return get_encoder()
-    key = f"claim:{adapter.id}"
-    with _lock:
-        enc = _cache.get(key)
-        if enc is not None:
-            return enc
     base = get_encoder()
     if not isinstance(base, FastE5):
         log.warning("the claim adapter needs FastE5; matching with plain e5 vectors")
         _claim_fallback = True
         return base
     backend = base.backend if base.backend in ("onnx", "numpy", "onnx-int8") else "onnx"
-    enc = FastE5(backend=backend, adapter=adapter)
+    return adapted_encoder(adapter, backend)
+
+
+def adapted_encoder(adapter: Adapter, backend: str) -> FastE5:
+    """FastE5 with ``adapter``'s low-rank updates merged in: one shared instance per adapter and
+    backend (the claim-query encoder, the check-worthiness encoder)."""
+    key = f"{adapter.id}:{backend}"
     with _lock:
-        return _cache.setdefault(key, enc)
+        enc = _cache.get(key)
+    if enc is None:
+        enc = FastE5(backend=backend, adapter=adapter)
+        with _lock:
+            enc = _cache.setdefault(key, enc)
+    return cast(FastE5, enc)

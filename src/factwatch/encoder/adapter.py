@@ -103,12 +103,17 @@ def adapter_path() -> Path | None:
 
 
 @lru_cache(maxsize=8)
-def _cached(path: str, mtime: float) -> Adapter:
-    return load_adapter(path)
+def _cached(path: str, mtime: float, name: str) -> Adapter:
+    return load_adapter(path, name)
+
+
+def cached_adapter(path: Path, name: str = "claimq") -> Adapter:
+    """:func:`load_adapter`, read again only when the file changes."""
+    return _cached(str(path), path.stat().st_mtime, name)
 
 
 def current_adapter() -> Adapter | None:
     p = adapter_path()
     if p is None:
         return None
-    return _cached(str(p), p.stat().st_mtime)
+    return cached_adapter(p)
