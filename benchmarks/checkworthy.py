@@ -32,6 +32,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--embeddings", action=argparse.BooleanOptionalAction, default=True)
     ap.add_argument("--fine-tune", action="store_true")
+    ap.add_argument("--lr", type=float, default=None, help="LoRA learning rate (default: shipped)")
     args = ap.parse_args()
     from factwatch.classify import checkworthy as cw
 
@@ -86,7 +87,7 @@ def main() -> None:
         )
         print(lines[-1], file=sys.stderr, flush=True)
     if args.fine_tune:
-        lines += fine_tuned_rows(cw, cb_texts, cb_y, dev_texts, dev_y, posts)
+        lines += fine_tuned_rows(cw, cb_texts, cb_y, dev_texts, dev_y, posts, args.lr)
     table = "\n".join(lines) + "\n"
     print(table)
     out = ROOT / "benchmarks" / "results" / "checkworthy.md"
@@ -94,13 +95,13 @@ def main() -> None:
     out.write_text(table, encoding="utf-8")
 
 
-def fine_tuned_rows(cw, cb_texts, cb_y, dev_texts, dev_y, posts) -> list[str]:  # type: ignore[no-untyped-def]
+def fine_tuned_rows(cw, cb_texts, cb_y, dev_texts, dev_y, posts, lr=None) -> list[str]:  # type: ignore[no-untyped-def]
     """5-fold CV of the fine-tuned e5 (alone, and fused with lexical + cues as shipped)."""
     from factwatch.classify import checkworthy_tune as tune
     from factwatch.encoder.adapter_train import ClassifierConfig
     from factwatch.encoder.fast import cache_dir
 
-    cfg = ClassifierConfig()
+    cfg = ClassifierConfig() if lr is None else ClassifierConfig(lr=lr)
     key = cw.text_digest([*cb_texts, json.dumps(cfg.as_dict(), sort_keys=True)])
     cached = cache_dir() / f"checkworthy-tuned-oof-{key}.npy"
     t0 = time.perf_counter()

@@ -68,12 +68,24 @@ RETRO_PREFILTER = 0.80  # retro-matching pre-filter of a ranker without its own 
 CANDIDATES = 30
 SEARCH_BATCH = 64  # queries scored together (one pass over the index per batch)
 LONG_TEXT_CHARS = 500  # longer texts (articles, transcripts) are also matched sentence by sentence
+# A short text that holds this share of a fact-check's claim (claim terms weighted by IDF) is a
+# near-verbatim repeat of it and keeps the main threshold.  Of 4,000 organic texts of the stream's
+# train half, no short one flagged against the CheckThat! base reaches 0.6 (99th percentile 0.49);
+# 13 % of the project's short repeats flagged with their fact-check do (bench/short_repeats.py).
+NEAR_COPY = 0.6
 
 _URL = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+")
 _ATTRIBUTION = re.compile(r"\s[—–-]\s[^—–]{1,80}\(@\w{1,30}\)\s[^—–]{0,40}$")
 _HANDLE = re.compile(r"(?<!\w)@\w{1,30}")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![\w])([A-ZÀ-ỸĐ][\w'’-]{2,})")
+_WORD = re.compile(r"[^\W\d_]")
+
+
+def word_count(text: str) -> int:
+    """Words of a text (whitespace-separated, with at least one letter; a Vietnamese syllable
+    counts as a word): what decides whether a text is "short" for the ranker."""
+    return sum(1 for w in text.split() if _WORD.search(w))
 
 
 def clean_post(text: str) -> str:
@@ -118,6 +130,7 @@ class Match:
     shared: list[str] = field(default_factory=list)
     sentence: str | None = None
     checkworthy: float | None = None  # the check-worthiness of ``sentence``
+    short: bool = False  # the matched text is short: its score was lowered (Ranker.short_words)
 
     def signal(self, item_id: int, retro: bool = False) -> Signal:
         """This match as a pipeline signal about the fact-check, with its evidence."""
@@ -146,6 +159,8 @@ class Match:
             why["sentence"] = self.sentence
         if self.checkworthy is not None:
             why["checkworthy"] = round(self.checkworthy, 3)
+        if self.short:
+            why["short_text"] = True
         return {
             "factcheck_id": fc.id,
             "score": round(self.score, 4),
@@ -177,6 +192,10 @@ class Ranker:
     per_lang: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: the dense cosine below which a stored post is not re-examined by retro-matching
     retro_prefilter: float = RETRO_PREFILTER
+    #: texts of fewer words than this (0: no such rule) must reach ``short_threshold`` instead
+    #: of ``threshold``: their scores are shifted down so that one threshold stands for both
+    short_words: int = 0
+    short_threshold: float | None = None
 
     @staticmethod
     def margins(fused: np.ndarray, floor: float = 0.0) -> np.ndarray:
@@ -206,6 +225,8 @@ class Ranker:
                 info=d.get("info", {}),
                 per_lang=d.get("per_lang", {}),
                 retro_prefilter=d.get("retro_prefilter", RETRO_PREFILTER),
+                short_words=int(d.get("short_words", 0)),
+                short_threshold=d.get("short_threshold"),
             )
         # Untrained fallback (only before `factwatch train ranker` has ever run).
         return cls(0.2, 30.0, -27.0)
@@ -228,6 +249,18 @@ class Ranker:
             info={"lang": lang},
         )
 
+    def is_short(self, text: str) -> bool:
+        return bool(self.short_words) and word_count(text) < self.short_words
+
+    def short_adjust(self, prob: np.ndarray) -> np.ndarray:
+        """Scores of a short text's candidates: shifted on the logit scale so that
+        ``short_threshold`` falls on ``threshold`` (short texts need stronger evidence)."""
+        if self.short_threshold is None:
+            return prob
+        shift = _logit(self.short_threshold) - _logit(self.threshold)
+        # sigmoid(logit(p) - shift), written so that p = 0 and p = 1 need no clipping
+        return np.asarray(prob / (prob + (1.0 - prob) * np.exp(shift)))
+
     def fused(self, feats: np.ndarray) -> np.ndarray:
         return feats[:, FEATURES.index("dense")] + self.lex_weight * feats[:, FEATURES.index("lex")]
 
@@ -247,6 +280,8 @@ class Ranker:
             "info": self.info,
             "per_lang": self.per_lang,
             "retro_prefilter": self.retro_prefilter,
+            "short_words": self.short_words,
+            "short_threshold": self.short_threshold,
         }
 
 
@@ -266,6 +301,7 @@ class ClaimIndex:
         # them and kept in a bounded cache.
         self._terms: list[tuple[set[str], set[str]]] | None = None
         self._terms_lru: dict[int, tuple[set[str], set[str]]] = {}
+        self._claim_terms: dict[int, set[str]] = {}  # bounded cache, like ``_terms_lru``
         if len(self.factchecks) <= PRECOMPUTED_TERMS:
             self._terms = [_fc_terms(fc) for fc in self.factchecks]
 
@@ -281,6 +317,20 @@ class ClaimIndex:
                 self._terms_lru.pop(next(iter(self._terms_lru)))  # oldest first
             got = self._terms_lru[i] = _fc_terms(self.factchecks[i])
         return got
+
+    def claim_coverage(self, i: int, query_tokens: set[str]) -> float:
+        """The share of fact-check ``i``'s claim found in a query: its claim terms weighted by
+        IDF, those among ``query_tokens`` over all of them (1.0: the query holds the claim)."""
+        terms = self._claim_terms.get(i)
+        if terms is None:
+            if len(self._claim_terms) >= TERMS_CACHE:
+                self._claim_terms.pop(next(iter(self._claim_terms)))
+            fc = self.factchecks[i]
+            terms = self._claim_terms[i] = set(tokenize(fc.claim, fc.lang))
+        lex = self.lexical_claim
+        weights = {t: float(lex.idf[lex.vocab[t]]) for t in terms if t in lex.vocab}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in query_tokens) / total if total else 0.0
 
     def features_many(
         self, texts: Sequence[str], langs: Sequence[str | None], qvecs: np.ndarray
@@ -364,12 +414,25 @@ class ClaimIndex:
             if len(cand):
                 ranker = self.ranker.for_lang(langs[j])
                 prob = ranker.probability(rows)
+                short = self.ranker.is_short(texts[j])
+                lowered, qtoks = prob, set()
+                if short:  # lowered scores, unless the text is a near copy of the claim
+                    lowered = self.ranker.short_adjust(prob)
+                    qtoks = set(tokenize(texts[j], langs[j]))
                 for o in np.argsort(-ranker.fused(rows), kind="stable"):
                     fc = self.factchecks[cand[o]]
                     if exclude and fc.id in exclude:
                         continue
+                    low = short and self.claim_coverage(int(cand[o]), qtoks) < NEAR_COPY
                     out.append(
-                        Match(fc, float(prob[o]), float(dense_c[o]), float(lex_c[o]), shared[o])
+                        Match(
+                            fc,
+                            float(lowered[o] if low else prob[o]),
+                            float(dense_c[o]),
+                            float(lex_c[o]),
+                            shared[o],
+                            short=low,
+                        )
                     )
                     if len(out) >= top:
                         break

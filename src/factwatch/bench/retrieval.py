@@ -177,6 +177,10 @@ def train_ranker(
                 flagged.append(float(rows[j, di]))
     if flagged:
         fit.retro_prefilter = round(min(flagged) - RETRO_MARGIN, 3)
+    from factwatch.bench.short_repeats import SHORT_REPEATS, fit_short_threshold
+
+    if SHORT_REPEATS.exists():  # short texts' own threshold (see bench/short_repeats.py)
+        fit = fit_short_threshold(_with_ranker(index, fit), cache)
     return fit
 
 

@@ -51,6 +51,49 @@ def register_train(group: typer.Typer) -> None:
             f"ranker written to {path}: threshold {ranker.threshold:.3f}, {ranker.info}"
         )
 
+    @group.command("short-threshold")
+    def train_short_threshold_cmd(
+        ranker_file: Annotated[
+            str | None,
+            typer.Option(
+                "--ranker",
+                help="Ranker file to update (default: the one in use, with or without the adapter).",
+            ),
+        ] = None,
+        words: Annotated[
+            int,
+            typer.Option("--words", help="Texts of fewer words than this are short (0: no rule)."),
+        ] = 12,
+    ) -> None:
+        """Fit the stricter signal threshold of short texts (headlines, one-line posts) on the
+        project's short repeats of train fact-checks and organic texts of the stream's train
+        half; only the ranker's ``short_words`` and ``short_threshold`` change.  Needs
+        ../shared/data."""
+        from pathlib import Path
+
+        from factwatch.analysers.claim_match import ClaimIndex, Ranker, ranker_path
+        from factwatch.bench.adapter import save_json
+        from factwatch.bench.retrieval import fc_vectors, load_factchecks
+        from factwatch.bench.short_repeats import fit_short_threshold
+        from factwatch.cli._progress import progress_bar
+        from factwatch.embed import EmbeddingCache
+
+        path = Path(ranker_file) if ranker_file else ranker_path()
+        cache = EmbeddingCache()
+        fcs = load_factchecks()
+        with progress_bar("embedding fact-checks", len(fcs)) as advance:
+            vecs = fc_vectors(cache, fcs, advance)
+        index = ClaimIndex(fcs, vecs, ranker=Ranker.load(path))
+        ranker = fit_short_threshold(index, cache, short_words=words)
+        save_json(path, ranker.to_json())
+        if ranker.short_threshold is None:
+            err_console.print(f"{path}: short-text rule switched off")
+            return
+        err_console.print(
+            f"{path}: texts under {ranker.short_words} words need {ranker.short_threshold:.2f} "
+            f"(others {ranker.threshold:.3f}); {ranker.info['short_texts']}"
+        )
+
     @group.command("claim-adapter")
     def train_claim_adapter_cmd(
         output: Annotated[
