@@ -1,6 +1,6 @@
 """Check-worthiness: 5-fold CV F1 on ClaimBuster, F1 on the CLEF-2020 dev tweets, fr/vi sanity.
 
-    .venv/bin/python benchmarks/checkworthy.py [--embeddings/--no-embeddings] [--fine-tune]
+    .venv/bin/python benchmarks/checkworthy.py [--embeddings/--no-embeddings] [--fine-tune [--lr X]]
 
 ``--fine-tune`` (needs torch; about 45 minutes on 2 cores) adds the LoRA-fine-tuned e5 alone and
 fused with the lexical model (the shipped model): 5-fold CV on ClaimBuster, each fold fine-tuned
