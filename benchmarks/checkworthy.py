@@ -90,7 +90,9 @@ def main() -> None:
         lines += fine_tuned_rows(cw, cb_texts, cb_y, dev_texts, dev_y, posts, args.lr)
     table = "\n".join(lines) + "\n"
     print(table)
-    out = ROOT / "benchmarks" / "results" / "checkworthy.md"
+    # a probe of another learning rate does not overwrite the shipped model's table
+    name = "checkworthy.md" if args.lr is None else f"checkworthy-lr{args.lr:g}.md"
+    out = ROOT / "benchmarks" / "results" / name
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(table, encoding="utf-8")
 
