@@ -41,18 +41,18 @@ def main() -> None:
         "| short repeats | " + " | ".join(FORMS) + " |",
         "|---|" + "---|" * len(FORMS),
         "| n | " + " | ".join(str(f[x]["n"]) for x in FORMS) + " |",
-        "| best match is the right fact-check | "
-        + " | ".join(f"{f[x]['top1']:.2f}" for x in FORMS)
-        + " |",
-        "| flagged with it, no short-text rule | "
-        + " | ".join(f"{f[x]['flagged_without']:.2f}" for x in FORMS)
-        + " |",
-        "| flagged with it, threshold fitted on the other half (held out) | "
-        + " | ".join(f"{f[x]['flagged_held_out']:.2f}" for x in FORMS)
-        + " |",
-        "| flagged with it, shipped threshold (in-sample) | "
-        + " | ".join(f"{f[x]['flagged_shipped']:.2f}" for x in FORMS)
-        + " |",
+        *(
+            f"| {label} | " + " | ".join(f"{f[x][key]:.2f}" for x in FORMS) + " |"
+            for label, key in (
+                ("best match is the right fact-check", "top1"),
+                ("flagged with it, no short-text rule", "flagged_without"),
+                (
+                    "flagged with it, threshold fitted on the other half (held out)",
+                    "flagged_held_out",
+                ),
+                ("flagged with it, shipped threshold (in-sample)", "flagged_shipped"),
+            )
+        ),
         "",
         "| organic texts (repeat no checked claim) | n | short | flagged, no short-text rule | flagged, shipped |",
         "|---|---|---|---|---|",

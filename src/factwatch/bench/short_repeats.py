@@ -89,9 +89,9 @@ class Best:
 
 
 def best_matches(index: ClaimIndex, cache: Any, texts: Sequence[str]) -> list[Best]:
-    plain = ClaimIndex.__new__(ClaimIndex)
-    plain.__dict__.update(index.__dict__)
-    plain.ranker = dataclasses.replace(index.ranker, short_words=0)
+    from factwatch.bench.retrieval import _with_ranker
+
+    plain = _with_ranker(index, dataclasses.replace(index.ranker, short_words=0))
     matcher = ClaimMatcher(plain, cache=cache, checkworthy=None)
     res = matcher.match([Query(str(i), t) for i, t in enumerate(texts)], top=1)
     pos = {fc.id: i for i, fc in enumerate(index.factchecks)}

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from factwatch.cli._io import err_console
 
+if TYPE_CHECKING:
+    from factwatch.analysers.claim_match import ClaimIndex, Ranker
+    from factwatch.embed import EmbeddingCache
+
 
 def register_classify(group: typer.Typer) -> None:
     return None
+
+
+def _base_index(ranker: Ranker) -> tuple[ClaimIndex, EmbeddingCache]:
+    """The CheckThat! fact-check base with ``ranker`` (vectors from the embedding cache, a
+    progress bar while they are computed), and that cache."""
+    from factwatch.analysers.claim_match import ClaimIndex
+    from factwatch.bench.retrieval import fc_vectors, load_factchecks
+    from factwatch.cli._progress import progress_bar
+    from factwatch.embed import EmbeddingCache
+
+    cache = EmbeddingCache()
+    fcs = load_factchecks()
+    with progress_bar("embedding fact-checks", len(fcs)) as advance:
+        vecs = fc_vectors(cache, fcs, advance)
+    return ClaimIndex(fcs, vecs, ranker=ranker), cache
 
 
 def register_train(group: typer.Typer) -> None:
@@ -33,17 +52,11 @@ def register_train(group: typer.Typer) -> None:
         from pathlib import Path
 
         os.environ["FACTWATCH_CLAIM_ADAPTER"] = "none"
-        from factwatch.analysers.claim_match import RANKER_PLAIN_PATH, ClaimIndex, Ranker
+        from factwatch.analysers.claim_match import RANKER_PLAIN_PATH, Ranker
         from factwatch.bench.adapter import save_json
-        from factwatch.bench.retrieval import fc_vectors, load_factchecks, train_ranker
-        from factwatch.cli._progress import progress_bar
-        from factwatch.embed import EmbeddingCache
+        from factwatch.bench.retrieval import train_ranker
 
-        cache = EmbeddingCache()
-        fcs = load_factchecks()
-        with progress_bar("embedding fact-checks", len(fcs)) as advance:
-            vecs = fc_vectors(cache, fcs, advance)
-        index = ClaimIndex(fcs, vecs, ranker=Ranker(0.0, 1.0, 0.0))  # fitted below
+        index, cache = _base_index(Ranker(0.0, 1.0, 0.0))  # the ranker is fitted below
         ranker = train_ranker(index, cache, target_precision=precision)
         path = Path(output) if output else RANKER_PLAIN_PATH
         save_json(path, ranker.to_json())
@@ -71,19 +84,12 @@ def register_train(group: typer.Typer) -> None:
         ../shared/data."""
         from pathlib import Path
 
-        from factwatch.analysers.claim_match import ClaimIndex, Ranker, ranker_path
+        from factwatch.analysers.claim_match import Ranker, ranker_path
         from factwatch.bench.adapter import save_json
-        from factwatch.bench.retrieval import fc_vectors, load_factchecks
         from factwatch.bench.short_repeats import fit_short_threshold
-        from factwatch.cli._progress import progress_bar
-        from factwatch.embed import EmbeddingCache
 
         path = Path(ranker_file) if ranker_file else ranker_path()
-        cache = EmbeddingCache()
-        fcs = load_factchecks()
-        with progress_bar("embedding fact-checks", len(fcs)) as advance:
-            vecs = fc_vectors(cache, fcs, advance)
-        index = ClaimIndex(fcs, vecs, ranker=Ranker.load(path))
+        index, cache = _base_index(Ranker.load(path))
         ranker = fit_short_threshold(index, cache, short_words=words)
         save_json(path, ranker.to_json())
         if ranker.short_threshold is None:
