@@ -139,3 +139,21 @@ def test_claim_coverage_is_one_for_the_claim_itself(index: ClaimIndex) -> None:
     for i, fc in enumerate(index.factchecks):
         assert index.claim_coverage(i, set(tokenize(fc.claim, fc.lang))) == pytest.approx(1.0)
         assert index.claim_coverage(i, set()) == 0.0
+
+
+def test_cli_sets_or_switches_off_the_short_threshold(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "ranker.json"
+    path.write_text(RANKER_PATH.read_text())
+    main = Ranker.load(path).threshold
+    r = cli("train", "short-threshold", "--ranker", str(path), "--threshold", "0.95")
+    assert r.exit_code == 0, r.stderr
+    got = Ranker.load(path)
+    assert (got.short_words, got.short_threshold) == (12, 0.95)
+    assert got.threshold == main and got.info["short_texts"] == {"set_by_hand": True}
+    r = cli("train", "short-threshold", "--ranker", str(path), "--threshold", str(main / 2))
+    assert r.exit_code == 2 and "--threshold" in r.stderr
+    assert Ranker.load(path).short_threshold == 0.95  # a refused call writes nothing
+    r = cli("train", "short-threshold", "--ranker", str(path), "--words", "0")
+    assert r.exit_code == 0, r.stderr
+    off = Ranker.load(path)
+    assert off.short_threshold is None and not off.is_short("Can We Pickle That")

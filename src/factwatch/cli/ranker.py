@@ -77,11 +77,20 @@ def register_train(group: typer.Typer) -> None:
             int,
             typer.Option("--words", help="Texts of fewer words than this are short (0: no rule)."),
         ] = 12,
+        threshold: Annotated[
+            float | None,
+            typer.Option(
+                "--threshold",
+                help="Set the short texts' threshold by hand (at least the main one) instead "
+                "of fitting it.",
+            ),
+        ] = None,
     ) -> None:
         """Fit the stricter signal threshold of short texts (headlines, one-line posts) on the
         project's short repeats of train fact-checks and organic texts of the stream's train
-        half; only the ranker's ``short_words`` and ``short_threshold`` change.  Needs
-        ../shared/data."""
+        half (needs ../shared/data), or set it with --threshold; only the ranker's
+        ``short_words`` and ``short_threshold`` change."""
+        import dataclasses
         from pathlib import Path
 
         from factwatch.analysers.claim_match import Ranker, ranker_path
@@ -89,8 +98,22 @@ def register_train(group: typer.Typer) -> None:
         from factwatch.bench.short_repeats import fit_short_threshold
 
         path = Path(ranker_file) if ranker_file else ranker_path()
-        index, cache = _base_index(Ranker.load(path))
-        ranker = fit_short_threshold(index, cache, short_words=words)
+        base = Ranker.load(path)
+        if threshold is not None and not base.threshold <= threshold < 1.0:
+            raise typer.BadParameter(
+                f"must be at least the main threshold {base.threshold:.3f} and below 1",
+                param_hint="--threshold",
+            )
+        if words <= 0 or threshold is not None:  # nothing to fit
+            ranker = dataclasses.replace(
+                base,
+                short_words=max(words, 0),
+                short_threshold=threshold if words > 0 else None,
+                info={**base.info, "short_texts": {"set_by_hand": True}},
+            )
+        else:
+            index, cache = _base_index(base)
+            ranker = fit_short_threshold(index, cache, short_words=words)
         save_json(path, ranker.to_json())
         if ranker.short_threshold is None:
             err_console.print(f"{path}: short-text rule switched off")
