@@ -63,16 +63,16 @@ def test_ranker_json_keeps_the_rule_and_old_files_load_without_it(tmp_path: Path
 def test_choose_threshold_trades_repeats_against_organic_texts() -> None:
     # 10 short repeats: 8 found with high scores, 2 with middling ones; 200 short organic texts,
     # 20 of them with middling scores.  At 5 % prevalence the middling band is mostly noise.
-    pos = [(Best(6, 0.97, "fc"), "fc")] * 8 + [(Best(6, 0.7, "fc"), "fc")] * 2
-    neg = [Best(5, 0.7, "x")] * 20 + [Best(5, 0.2, "x")] * 180
+    pos = [(Best(6, 0.97, "fc", True), "fc")] * 8 + [(Best(6, 0.7, "fc", True), "fc")] * 2
+    neg = [Best(5, 0.7, "x", True)] * 20 + [Best(5, 0.2, "x", True)] * 180
     t, info = choose_threshold(pos, neg, base=0.5)
     assert 0.7 < t <= 0.97
     assert info["short_repeats_flagged"] == pytest.approx(0.8)
     assert info["short_organic_flagged"] == 0.0
-    # a wrong best match is never a hit, long texts and near copies are not short texts
-    pos_wrong = [(Best(6, 0.99, "other"), "fc")] * 10
+    # a wrong best match is never a hit; texts the rule spares (long ones, near copies) do not count
+    pos_wrong = [(Best(6, 0.99, "other", True), "fc")] * 10
     assert choose_threshold(pos_wrong, neg, base=0.5)[1]["short_repeats_flagged"] == 0.0
-    long_neg = [Best(30, 0.99, "x")] * 50 + [Best(3, 0.99, "x", near=True)] * 50
+    long_neg = [Best(30, 0.99, "x", ruled=False)] * 50 + [Best(3, 0.99, "x", ruled=False)] * 50
     assert choose_threshold(pos, long_neg, base=0.5)[1]["short_organic"] == 0
 
 

@@ -27,7 +27,6 @@ from typing import Any
 import numpy as np
 
 from factwatch.analysers.claim_match import (
-    NEAR_COPY,
     ClaimIndex,
     ClaimMatcher,
     Query,
@@ -36,9 +35,7 @@ from factwatch.analysers.claim_match import (
     word_count,
 )
 from factwatch.bench.adapter import REPO
-from factwatch.text.lang import detect_language
 from factwatch.text.normalize import fold_diacritics
-from factwatch.text.tokens import tokenize
 
 SHORT_REPEATS = REPO / "benchmarks" / "data" / "short-repeats" / "short-repeats.jsonl"
 SHORT_WORDS = 12  # a headline or a one-line post; longer texts keep the main threshold
@@ -79,32 +76,33 @@ def organic_sample(n: int = ORGANIC_SAMPLE, seed: int = SEED) -> list[dict[str, 
 
 @dataclasses.dataclass
 class Best:
-    """A text's best match as the ranker scores it without the short-text rule; ``near``: the
-    text is a near copy of that fact-check's claim (``NEAR_COPY``), so the rule spares it."""
+    """A text's best match as the ranker scores it without the short-text rule; ``ruled``: the
+    rule applies to it (a short text that is no near copy of that fact-check's claim)."""
 
     words: int
     score: float
     factcheck: str | None
-    near: bool = False
+    ruled: bool = False
 
 
-def best_matches(index: ClaimIndex, cache: Any, texts: Sequence[str]) -> list[Best]:
+def best_matches(
+    index: ClaimIndex, cache: Any, texts: Sequence[str], short_words: int = SHORT_WORDS
+) -> list[Best]:
+    """The matcher itself decides where the rule applies (``Match.short``): it runs with a short
+    threshold equal to the main one, which leaves every score as it is."""
     from factwatch.bench.retrieval import _with_ranker
 
-    plain = _with_ranker(index, dataclasses.replace(index.ranker, short_words=0))
-    matcher = ClaimMatcher(plain, cache=cache, checkworthy=None)
+    r = dataclasses.replace(
+        index.ranker, short_words=short_words, short_threshold=index.ranker.threshold
+    )
+    matcher = ClaimMatcher(_with_ranker(index, r), cache=cache, checkworthy=None)
     res = matcher.match([Query(str(i), t) for i, t in enumerate(texts)], top=1)
-    pos = {fc.id: i for i, fc in enumerate(index.factchecks)}
-    out = []
-    for t, m in zip(texts, res, strict=True):
-        if not m:
-            out.append(Best(word_count(t), 0.0, None))
-            continue
-        clean = clean_post(t)
-        toks = set(tokenize(clean, detect_language(t, default="und")))
-        near = index.claim_coverage(pos[m[0].factcheck.id], toks) >= NEAR_COPY
-        out.append(Best(word_count(clean), m[0].score, m[0].factcheck.id, near))
-    return out
+    return [
+        Best(word_count(clean_post(t)), m[0].score, m[0].factcheck.id, m[0].short)
+        if m
+        else Best(word_count(clean_post(t)), 0.0, None)
+        for t, m in zip(texts, res, strict=True)
+    ]
 
 
 def _rates(
@@ -123,13 +121,12 @@ def choose_threshold(
     pos: Sequence[tuple[Best, str]],
     neg: Sequence[Best],
     base: float,
-    short_words: int = SHORT_WORDS,
     prevalence: float = PREVALENCE,
 ) -> tuple[float, dict[str, float]]:
-    """The threshold (grid of 0.01 from ``base``) that maximises F1 of the short texts' signals
-    at ``prevalence``; with its true and false positive rates."""
-    sp = [(b, fc) for b, fc in pos if b.words < short_words and not b.near]
-    sn = [b for b in neg if b.words < short_words and not b.near]
+    """The threshold (grid of 0.01 from ``base``) that maximises F1 of the signals of the texts
+    the rule applies to, at ``prevalence``; with its true and false positive rates."""
+    sp = [(b, fc) for b, fc in pos if b.ruled]
+    sn = [b for b in neg if b.ruled]
     best = (base, -1.0, 0.0, 0.0)
     for t in np.round(np.arange(np.ceil(base * 100) / 100, 1.0, 0.01), 2):
         tpr, fpr = _rates(sp, sn, float(t))
@@ -160,10 +157,10 @@ def fit_short_threshold(
         return dataclasses.replace(index.ranker, short_words=0, short_threshold=None)
     repeats = list(repeats) if repeats is not None else load_short_repeats()
     organic = list(organic) if organic is not None else organic_sample()
-    pb = best_matches(index, cache, [r["text"] for r in repeats])
-    nb = best_matches(index, cache, [r["text"] for r in organic])
+    pb = best_matches(index, cache, [r["text"] for r in repeats], short_words)
+    nb = best_matches(index, cache, [r["text"] for r in organic], short_words)
     pos = [(b, r["factcheck"]) for b, r in zip(pb, repeats, strict=True)]
-    t, info = choose_threshold(pos, nb, index.ranker.threshold, short_words, prevalence)
+    t, info = choose_threshold(pos, nb, index.ranker.threshold, prevalence)
     ranker = dataclasses.replace(index.ranker, short_words=short_words, short_threshold=t)
     ranker.info = {
         **index.ranker.info,
@@ -189,18 +186,17 @@ def evaluate(
     repeats = load_short_repeats()
     organic = organic_sample()
     r = index.ranker
-    pb = best_matches(index, cache, [x["text"] for x in repeats])
-    nb = best_matches(index, cache, [x["text"] for x in organic])
+    sw = r.short_words or SHORT_WORDS
+    pb = best_matches(index, cache, [x["text"] for x in repeats], sw)
+    nb = best_matches(index, cache, [x["text"] for x in organic], sw)
     progress("short repeats and train organic texts matched")
-    sb = best_matches(index, cache, [x["text"] for x in stream_organic])
+    sb = best_matches(index, cache, [x["text"] for x in stream_organic], sw)
     progress("stream organic texts matched")
     fcs = sorted({x["factcheck"] for x in repeats})
     half = {fc: i % 2 for i, fc in enumerate(fcs)}
 
-    sw = r.short_words or SHORT_WORDS
-
     def flagged(b: Best, fc: str | None, t_short: float | None) -> bool:
-        t = t_short if (t_short is not None and b.words < sw and not b.near) else r.threshold
+        t = t_short if (t_short is not None and b.ruled) else r.threshold
         return b.score >= t and (fc is None or b.factcheck == fc)
 
     held: dict[int, float] = {}
@@ -210,7 +206,7 @@ def evaluate(
             for b, x in zip(pb, repeats, strict=True)
             if half[x["factcheck"]] != h
         ]
-        held[h], _ = choose_threshold(pos, nb, r.threshold, sw)
+        held[h], _ = choose_threshold(pos, nb, r.threshold)
     out: dict[str, Any] = {
         "short_words": r.short_words,
         "short_threshold": r.short_threshold,
