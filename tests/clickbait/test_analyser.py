@@ -90,3 +90,19 @@ def test_pipeline_stores_clickbait_signals_without_cases(db_path: str) -> None:
         assert store.list_cases() == []
     finally:
         store.close()
+
+
+def test_lead_is_the_first_line_of_text_that_is_not_the_title() -> None:
+    from factwatch.analysers.clickbait import lead_of
+    from factwatch.classify.clickbait import MAX_LEAD
+
+    def item(text: str, title: str | None = "Tiêu đề") -> Item:
+        return Item(source="t", native_id="1", text=text, title=title)
+
+    assert (
+        lead_of(item("\n  Tiêu đề \n\nĐoạn mở đầu của bài.\nĐoạn hai.")) == "Đoạn mở đầu của bài."
+    )
+    assert lead_of(item("Tiêu đề")) is None
+    assert lead_of(item("   \n")) is None
+    assert lead_of(item("Một dòng", title=None)) == "Một dòng"
+    assert lead_of(item("x" * 5000)) == "x" * MAX_LEAD

@@ -87,3 +87,23 @@ def test_train_cli_without_data_is_usage_error(cli, tmp_path: Path) -> None:
     r = cli("train", "clickbait", "--data", str(tmp_path), "--output", str(tmp_path / "m.npz"))
     assert r.exit_code == 2
     assert "missing" in r.stderr
+
+
+def test_classify_reads_the_lead_of_a_vietnamese_title(
+    cli, tmp_path: Path, fake_embed: None
+) -> None:
+    title = "Sự thật bất ngờ phía sau loại lá mọc đầy vườn"
+    lead = "Ít ai biết loại lá quen thuộc này lại được nhiều người săn lùng."
+    p = write(
+        tmp_path,
+        [
+            json.dumps({"id": 1, "title": title, "lang": "vi"}),
+            json.dumps({"id": 2, "title": title, "lang": "vi", "lead": lead}),
+            json.dumps({"id": 3, "title": title, "lang": "vi", "lead": ""}),
+            json.dumps({"id": 4, "title": title, "lang": "vi", "lead": 7}),
+        ],
+    )
+    r = cli("classify", "clickbait", "--input", str(p), "--no-cache")
+    assert r.exit_code == 1 and "in.jsonl:4: 'lead' must be a string" in r.stderr
+    alone, with_lead, empty = (json.loads(line) for line in r.stdout.splitlines())
+    assert with_lead["score"] != alone["score"] and empty["score"] == alone["score"]

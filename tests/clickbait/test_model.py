@@ -54,15 +54,16 @@ def test_mid_block_folding_is_exact() -> None:
     from factwatch.classify.clickbait_train import _fold_mid, _mid_stats
 
     rng = np.random.default_rng(0)
-    mid = rng.normal(0.3, 0.1, size=(50, MID_DIM)).astype(np.float32)
-    other = rng.normal(size=(50, 5))
-    coef = rng.normal(size=5 + MID_DIM) * 0.1
-    mu, sd = _mid_stats(mid)
-    z_train = other @ coef[:5] + ((mid - mu) / sd * 0.04) @ coef[5:] + 0.7
-    w, b, center = _fold_mid(coef, 0.7, mid, 0.04)
-    z_ship = other @ w[:5] + mid @ w[5:] + b
-    assert np.allclose(z_train, z_ship, atol=2e-2)
-    assert abs(float(np.mean(mid @ w[5:])) - center) < 1e-3
+    for width in (MID_DIM, 2 * MID_DIM):  # ``mid`` alone (vi), ``mid`` + ``pair`` (vil)
+        mid = rng.normal(0.3, 0.1, size=(50, width)).astype(np.float32)
+        other = rng.normal(size=(50, 5))
+        coef = rng.normal(size=5 + width) * 0.1
+        mu, sd = _mid_stats(mid)
+        z_train = other @ coef[:5] + ((mid - mu) / sd * 0.04) @ coef[5:] + 0.7
+        w, b, center = _fold_mid(coef, 0.7, mid, 0.04)
+        z_ship = other @ w[:5] + mid @ w[5:] + b
+        assert np.allclose(z_train, z_ship, atol=3e-2)
+        assert abs(float(np.mean(mid @ w[5:])) - center) < 1e-3
 
 
 def test_cache_ignores_corrupt_rows(tmp_path: Path) -> None:
@@ -89,8 +90,10 @@ def test_english_split_is_fixed_and_disjoint() -> None:
 def test_train_writes_a_loadable_model(tmp_path: Path, fake_embed: None) -> None:
     out = tmp_path / "m.npz"
     meta = train(DATA / "mini", out, cache=EmbeddingCache(), log=lambda s: None)
-    assert set(meta["models"]) == {"vi", "en", "xx"}
+    assert set(meta["models"]) == {"vi", "en", "xx", "vil"}
     assert meta["models"]["en"]["n_train"] == 36  # 40 minus the 10% test split
+    assert meta["models"]["vil"]["n_train"] == 22  # the Vietnamese titles that have a lead
+    assert meta["models"]["vil"]["dense_blocks"] == ["mid", "pair"]
     model = ClickbaitModel.load(out)
     preds = model.predict(
         [
@@ -105,6 +108,50 @@ def test_train_writes_a_loadable_model(tmp_path: Path, fake_embed: None) -> None
     train(DATA / "mini", out2, cache=EmbeddingCache(), log=lambda s: None)
     m2 = ClickbaitModel.load(out2)
     assert np.array_equal(model.models["vi"].weights, m2.models["vi"].weights)
+    assert np.array_equal(model.models["vil"].weights, m2.models["vil"].weights)
+
+
+def test_a_vietnamese_title_with_its_lead_uses_the_lead_model(
+    tmp_path: Path, fake_embed: None
+) -> None:
+    out = tmp_path / "m.npz"
+    train(DATA / "mini", out, cache=EmbeddingCache(), log=lambda s: None)
+    model = ClickbaitModel.load(out)
+    title = "Sự thật bất ngờ phía sau loại lá mọc đầy vườn"
+    lead = "Ít ai biết loại lá quen thuộc này lại được nhiều người săn lùng."
+    with_lead, alone, blank, english = model.predict(
+        [title, title, title, "Senate Passes Budget Bill"],
+        ["vi", "vi", "vi", "en"],
+        leads=[lead, None, "   ", lead],
+    )
+    assert (with_lead.model, alone.model, blank.model, english.model) == ("vil", "vi", "vi", "en")
+    assert with_lead.score != alone.score and alone.score == blank.score
+    # a model file without the lead model (trained before it existed) ignores leads
+    del model.models["vil"]
+    model.save(tmp_path / "old.npz")
+    old = ClickbaitModel.load(tmp_path / "old.npz")
+    assert "vil" not in old.models
+    assert old.predict([title], ["vi"], leads=[lead])[0].model == "vi"
+    with pytest.raises(ValueError, match="one lead"):
+        model.predict([title, title], ["vi", "vi"], leads=[lead])
+
+
+def test_pair_block_holds_the_per_layer_cosines() -> None:
+    from factwatch.classify.clickbait import EMBED_DIM, MID_DIM, MID_LAYERS, pair_block
+
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=(3, MID_DIM)), rng.normal(size=(3, MID_DIM))
+    got = pair_block(a, b).reshape(3, len(MID_LAYERS), EMBED_DIM).sum(axis=2)
+    for i in range(3):
+        for k in range(len(MID_LAYERS)):
+            x, y = (
+                a[i, k * EMBED_DIM : (k + 1) * EMBED_DIM],
+                b[i, k * EMBED_DIM : (k + 1) * EMBED_DIM],
+            )
+            assert got[i, k] == pytest.approx(
+                x @ y / np.linalg.norm(x) / np.linalg.norm(y), abs=1e-5
+            )
+    assert np.allclose(pair_block(a, a).reshape(3, len(MID_LAYERS), -1).sum(axis=2), 1.0, atol=1e-5)
 
 
 def test_model_file_is_numbers_only() -> None:

@@ -2,6 +2,8 @@
 
 The signal is a property of the item (``target_type`` None), not a case of its own: it is shown on
 the cases the item belongs to.  Evidence: ``{"why": [...], "clickbait": bool, "title": ...}``.
+The item's lead, for the models that read one (Vietnamese), is the first line of its text that is
+not the title (an RSS summary, an article's first paragraph).
 Options (``AnalysisContext.options``): ``clickbait_model`` (model file), ``clickbait_cache``
 (embedding cache file; default ``$FACTWATCH_CACHE_DIR/clickbait-embeddings.sqlite``, memory only
 when it cannot be opened).
@@ -13,7 +15,12 @@ from collections.abc import Sequence
 
 from factwatch.analysers import register
 from factwatch.analysers.base import Analyser, AnalysisContext
-from factwatch.classify.clickbait import ClickbaitModel, EmbeddingCache, default_cache_path
+from factwatch.classify.clickbait import (
+    MAX_LEAD,
+    ClickbaitModel,
+    EmbeddingCache,
+    default_cache_path,
+)
 from factwatch.models import Item, Signal
 
 BATCH = 512
@@ -35,7 +42,9 @@ class ClickbaitAnalyser:
         for start in range(0, len(todo), BATCH):
             chunk = todo[start : start + BATCH]
             preds = self.model.predict(
-                [it.title or "" for it in chunk], [_lang(it.lang) for it in chunk]
+                [it.title or "" for it in chunk],
+                [_lang(it.lang) for it in chunk],
+                leads=[lead_of(it) for it in chunk],
             )
             for it, p in zip(chunk, preds, strict=True):
                 assert it.id is not None
@@ -55,6 +64,16 @@ class ClickbaitAnalyser:
                     )
                 )
         return signals
+
+
+def lead_of(item: Item) -> str | None:
+    """The first non-empty line of the item's text that is not its title, or None."""
+    title = (item.title or "").strip()
+    for line in (item.text or "").splitlines():
+        line = line.strip()
+        if line and line != title:
+            return line[:MAX_LEAD]
+    return None
 
 
 def _lang(lang: str | None) -> str | None:

@@ -4,6 +4,8 @@ Three linear models ship in one ``.npz`` file (numbers only, loaded with ``allow
 
 - ``vi``: hashed character n-grams + hand cues + the mean-pooled hidden states of layers 8, 9, 10
   and 12 of multilingual-e5-small over the title (``mid``, :mod:`clickbait_encoder`);
+- ``vil``: the same + how the title relates to its lead (``pair``: the element-wise product of
+  the title's and the lead's unit layer states), for a Vietnamese title given with its lead;
 - ``en``: hashed character and word n-grams + hand cues (no embedding: fast and accurate enough);
 - ``xx``: hand cues + the embedding only, trained on Vietnamese and English together, so that it
   carries over to languages without training data (French, and anything else).
@@ -54,15 +56,27 @@ CACHE_DIMS = {"emb": EMBED_DIM, "mid": MID_DIM}  # cache table -> vector size
 SEED = 8
 MAX_TITLE = 1000  # characters; a headline is short, a huge "title" is hostile input
 MODEL_LANGS = ("vi", "en", "xx")
+OPTIONAL_MODELS = ("vil",)  # a model file without them still loads (leads are then not read)
+MAX_LEAD = 1000  # characters of a lead that are read
 # Which blocks each model uses (the order of its weight vector).
 BLOCKS: dict[str, tuple[str, ...]] = {
     "vi": ("char", "cue", "mid"),
+    "vil": ("char", "cue", "mid", "pair"),
     "en": ("char", "word", "cue"),
     "xx": ("cue", "emb"),
 }
 # Scale of each block in the design matrix (fixed before training, part of the model).
 # (``mid`` is standardised and scaled at training; that is folded into its weights and the bias.)
-BLOCK_SCALE: dict[str, float] = {"char": 1.0, "word": 1.0, "cue": 0.5, "emb": 1.0, "mid": 1.0}
+BLOCK_SCALE: dict[str, float] = {
+    "char": 1.0,
+    "word": 1.0,
+    "cue": 0.5,
+    "emb": 1.0,
+    "mid": 1.0,
+    "pair": 1.0,
+}
+# Dense blocks, last in a model: standardised and scaled together at training (folded in).
+DENSE_BLOCKS = ("mid", "pair")
 
 
 def default_cache_path() -> Path:
@@ -320,10 +334,26 @@ class Features:
         return hstack([self.matrix_of(b) for b in BLOCKS[model]], format="csr")
 
 
+def pair_block(mid_title: np.ndarray, mid_lead: np.ndarray) -> np.ndarray:
+    """Per layer, the element-wise product of the title's and the lead's unit state vectors (their
+    sum over a layer is the two texts' cosine in that layer)."""
+
+    def unit(m: np.ndarray) -> np.ndarray:
+        m = m.reshape(len(m), len(MID_LAYERS), EMBED_DIM)
+        return m / np.maximum(np.linalg.norm(m, axis=2, keepdims=True), 1e-9)
+
+    return (unit(mid_title) * unit(mid_lead)).reshape(len(mid_title), MID_DIM).astype(np.float32)
+
+
 def featurize(
-    titles: Sequence[str], lang: str | None, model: str, embedder: Embedder | None
+    titles: Sequence[str],
+    lang: str | None,
+    model: str,
+    embedder: Embedder | None,
+    leads: Sequence[str] | None = None,
 ) -> Features:
-    """Design blocks of ``model`` for ``titles`` (``lang`` selects the cue forms)."""
+    """Design blocks of ``model`` for ``titles`` (``lang`` selects the cue forms; ``leads``, one
+    per title, are read by the models with a ``pair`` block only)."""
     cleaned = [clean_title(t) for t in titles]
     found = [cues(t, lang) for t in cleaned]
     f = Features(titles=list(titles), cues=found)
@@ -344,6 +374,10 @@ def featurize(
         if embedder is None:
             raise ValueError(f"model {model!r} needs e5 layer states: pass an Embedder")
         f.blocks["mid"] = embedder.layers(titles)
+    if "pair" in need:
+        if embedder is None or leads is None or len(leads) != len(titles):
+            raise ValueError(f"model {model!r} needs a lead per title and an Embedder")
+        f.blocks["pair"] = pair_block(f.blocks["mid"], embedder.layers(leads))
     return f
 
 
@@ -365,7 +399,7 @@ class LinearModel:
     weights: np.ndarray  # float32, concatenated blocks in BLOCKS[name] order
     bias: float  # threshold already folded in
     name: str
-    center: float = 0.0  # mean over the training titles of the ``mid`` block's share of the score
+    center: float = 0.0  # mean over the training titles of the dense blocks' share of the score
 
     def block(self, b: str) -> np.ndarray:
         start = 0
@@ -384,6 +418,7 @@ def _block_size(b: str) -> int:
         "cue": len(CUE_NAMES),
         "emb": EMBED_DIM,
         "mid": MID_DIM,
+        "pair": MID_DIM,
     }[b]
 
 
@@ -415,7 +450,8 @@ class ClickbaitModel:
                     name,
                     float(z[f"{name}_c"]) if f"{name}_c" in z.files else 0.0,
                 )
-                for name in MODEL_LANGS
+                for name in MODEL_LANGS + OPTIONAL_MODELS
+                if name in MODEL_LANGS or f"{name}_w" in z.files
             }
         return cls(models, meta, Embedder(cache))
 
@@ -432,13 +468,25 @@ class ClickbaitModel:
             np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
 
     def predict(
-        self, titles: Sequence[str], langs: Sequence[str | None], explain: bool = True
+        self,
+        titles: Sequence[str],
+        langs: Sequence[str | None],
+        explain: bool = True,
+        leads: Sequence[str | None] | None = None,
     ) -> list[Prediction]:
-        """Score ``titles``; ``langs[i]`` is the title's language (detected when None).
-        Only the first ``MAX_TITLE`` characters of a title are read."""
+        """Score ``titles``; ``langs[i]`` is the title's language (detected when None), ``leads[i]``
+        its lead (the article's first paragraph) or None.  A Vietnamese title with a lead is
+        scored by the ``vil`` model when the file has it.  Only the first ``MAX_TITLE``
+        characters of a title and ``MAX_LEAD`` of a lead are read."""
         from factwatch.text.lang import detect_language
 
         titles = [t[:MAX_TITLE] for t in titles]
+        lead_of = [
+            (ld or "")[:MAX_LEAD].strip() if isinstance(ld, str) else ""
+            for ld in (leads if leads is not None else [None] * len(titles))
+        ]
+        if len(lead_of) != len(titles):
+            raise ValueError("one lead (or None) per title")
 
         resolved = [
             lg if lg else detect_language(t, default="und")
@@ -447,12 +495,19 @@ class ClickbaitModel:
         out: list[Prediction | None] = [None] * len(titles)
         groups: dict[tuple[str, str | None], list[int]] = {}
         for i, lg in enumerate(resolved):
-            groups.setdefault((model_for(lg), lg if lg in ("vi", "fr", "en") else None), []).append(
-                i
-            )
+            mname = model_for(lg)
+            if mname == "vi" and lead_of[i] and "vil" in self.models:
+                mname = "vil"
+            groups.setdefault((mname, lg if lg in ("vi", "fr", "en") else None), []).append(i)
         for (mname, cue_lang), idx in groups.items():
             model = self.models[mname]
-            feats = featurize([titles[i] for i in idx], cue_lang, mname, self.embedder)
+            feats = featurize(
+                [titles[i] for i in idx],
+                cue_lang,
+                mname,
+                self.embedder,
+                [lead_of[i] for i in idx],
+            )
             z = feats.matrix(mname) @ model.weights + model.bias
             scores = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
             contrib = offsets = None
@@ -488,9 +543,15 @@ class ClickbaitModel:
             if emb > 0.5:
                 why.append("overall style close to clickbait headlines (embedding)")
         if "mid" in BLOCKS[model.name]:
-            mid = float(np.dot(feats.blocks["mid"][j], model.block("mid"))) - model.center
-            if mid > 0.5:
-                why.append("overall style close to clickbait headlines (e5 layers)")
+            dense = [b for b in BLOCKS[model.name] if b in DENSE_BLOCKS]
+            share = sum(float(np.dot(feats.blocks[b][j], model.block(b))) for b in dense)
+            if share - model.center > 0.5:
+                why.append(
+                    "overall style close to clickbait headlines (e5 layers)"
+                    if "pair" not in dense
+                    else "overall style, and how the title relates to its lead, close to "
+                    "clickbait headlines (e5 layers)"
+                )
         return why
 
     def _word_contributions(

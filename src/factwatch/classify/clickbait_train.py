@@ -4,8 +4,8 @@ Data (``../shared/data/clickbait``): ``viclickbait-2025-train.jsonl`` and ``-val
 (ViClickbait-2025, CC BY 4.0) and ``stop-clickbait-en.jsonl`` (Stop Clickbait 2016, MIT).
 
 Rules kept here: nothing is tuned on a split used for reporting.  Hyper-parameters (the
-regularisation C, the decision threshold and, for ``vi``, the scale of the standardised e5 layer
-block) are chosen by stratified 3-fold cross-validation on the training data only; ViClickbait validate is only reported; 10% of the English set
+regularisation C, the decision threshold and, for ``vi`` and ``vil``, the scale of the
+standardised e5 layer blocks) are chosen by stratified 3-fold cross-validation on the training data only; ViClickbait validate is only reported; 10% of the English set
 (``english_split``) is held out and never used for training or tuning.
 """
 
@@ -23,9 +23,10 @@ import numpy as np
 
 from factwatch.classify.clickbait import (
     BLOCKS,
-    MID_DIM,
+    DENSE_BLOCKS,
     MID_LAYERS,
     MODEL_VERSION,
+    OPTIONAL_MODELS,
     SEED,
     ClickbaitModel,
     Embedder,
@@ -41,6 +42,7 @@ EN_TEST_FRACTION = 0.10
 XX_EN_SAMPLE = 4000  # English titles (from the training part) embedded for the cross-lingual model
 GRID: dict[str, tuple[float, ...]] = {
     "vi": (1.0, 3.0, 10.0),
+    "vil": (1.0, 3.0, 10.0),
     "en": (3.0, 10.0, 30.0),
     "xx": (0.1, 0.3, 1.0, 3.0),
 }
@@ -56,6 +58,7 @@ class Example:
     title: str
     lang: str
     clickbait: bool
+    lead: str = ""
 
 
 def read_examples(path: Path, limit: int | None = None) -> list[Example]:
@@ -67,7 +70,11 @@ def read_examples(path: Path, limit: int | None = None) -> list[Example]:
             r = json.loads(line)
             out.append(
                 Example(
-                    str(r["id"]), str(r["title"]), str(r.get("lang") or ""), bool(r["clickbait"])
+                    str(r["id"]),
+                    str(r["title"]),
+                    str(r.get("lang") or ""),
+                    bool(r["clickbait"]),
+                    r["lead"] if isinstance(r.get("lead"), str) else "",
                 )
             )
             if limit is not None and len(out) >= limit:
@@ -183,19 +190,21 @@ def train(
     def build(
         name: str, rows: list[Example]
     ) -> tuple[Any, np.ndarray | None, np.ndarray, np.ndarray]:
-        """(sparse design without the ``mid`` block, the raw ``mid`` block or None, y, langs)."""
+        """(sparse design without the dense blocks, the raw dense blocks side by side or None,
+        y, langs)."""
         from scipy.sparse import hstack, vstack
 
         parts = []
         mids = []
+        dense = [b for b in BLOCKS[name] if b in DENSE_BLOCKS]
         for lang in sorted({r.lang for r in rows}):
             sub = [r for r in rows if r.lang == lang]
-            f = featurize([r.title for r in sub], lang, name, embedder)
-            if "mid" in BLOCKS[name]:
-                # the ``mid`` block is the last one: it is standardised and scaled separately
-                mids.append(f.blocks.pop("mid"))
-                f.blocks["mid"] = np.zeros((len(sub), 0), dtype=np.float32)
-                parts.append((sub, hstack([f.matrix_of(b) for b in BLOCKS[name][:-1]])))
+            f = featurize([r.title for r in sub], lang, name, embedder, [r.lead for r in sub])
+            if dense:
+                # the dense blocks come last: they are standardised and scaled separately
+                mids.append(np.hstack([f.blocks[b] for b in dense]))
+                sparse = BLOCKS[name][: len(BLOCKS[name]) - len(dense)]
+                parts.append((sub, hstack([f.matrix_of(b) for b in sparse])))
             else:
                 parts.append((sub, f.matrix(name)))
         X = vstack([p[1] for p in parts], format="csr")
@@ -207,8 +216,13 @@ def train(
         ("vi", vi_train, f1, True),
         ("en", en_train, lambda y, p: float(np.mean(y == p)), False),
         ("xx", vi_train + en_sample, f1, True),
+        # Vietnamese titles given with their lead (the ViClickbait rows that have one)
+        ("vil", [r for r in vi_train if r.lead.strip()], f1, True),
     ]
     for name, rows, objective, balanced in plan:
+        if name in OPTIONAL_MODELS and len({r.clickbait for r in rows}) < 2:
+            log(f"{name}: not enough training titles with a lead; not trained")
+            continue
         log(f"{name}: {len(rows)} training titles, blocks {'+'.join(BLOCKS[name])}")
         X0, mid, y, langs = build(name, rows)
         sw = None
@@ -243,6 +257,7 @@ def train(
         if scale is not None:
             chosen[name]["mid_scale"] = scale
             chosen[name]["mid_layers"] = list(MID_LAYERS)
+            chosen[name]["dense_blocks"] = [b for b in BLOCKS[name] if b in DENSE_BLOCKS]
         log(f"{name}: chosen C={C} threshold={thr} mid scale={scale} cv={cv:.4f}")
     meta = {
         "version": MODEL_VERSION,
@@ -283,14 +298,16 @@ def _with_mid(X0: Any, mid: np.ndarray, scale: float) -> Any:
 def _fold_mid(
     coef: np.ndarray, bias: float, mid: np.ndarray, scale: float
 ) -> tuple[np.ndarray, float, float]:
-    """Weights over the *raw* ``mid`` block, the bias, and the centre of the block's share.
+    """Weights over the *raw* dense blocks (``mid``: their columns side by side, last in the
+    design), the bias, and the centre of the blocks' share.
 
     ``w . (x - mu) / sd * scale == w' . x - w' . mu`` with ``w' = w * scale / sd``; ``w'`` is
     rounded to float16 first (as the model file stores it) so that the bias matches the stored
     weights."""
     mu, sd = _mid_stats(mid)
+    width = mid.shape[1]
     w = coef.astype(np.float64).copy()
-    w_mid = (w[-MID_DIM:] * scale / sd).astype(np.float16).astype(np.float64)
-    w[-MID_DIM:] = w_mid
+    w_mid = (w[-width:] * scale / sd).astype(np.float16).astype(np.float64)
+    w[-width:] = w_mid
     center = float(np.dot(mu.astype(np.float64), w_mid))
     return w.astype(np.float32), bias - center, center

@@ -78,12 +78,14 @@ def register_classify(group: typer.Typer) -> None:
             raise typer.Exit(EXIT_USAGE)
         rej = Rejections()
         clf = ClickbaitModel.load(model, cache=_cache(cache, no_cache))
-        batch: list[tuple[Any, str, str | None]] = []
+        batch: list[tuple[Any, str, str | None, str | None]] = []
         with JsonlWriter(output) as out, progress_bar("scoring headlines", None) as advance:
 
             def flush() -> None:
-                preds = clf.predict([b[1] for b in batch], [b[2] for b in batch])
-                for (rid, _, _), p in zip(batch, preds, strict=True):
+                preds = clf.predict(
+                    [b[1] for b in batch], [b[2] for b in batch], leads=[b[3] for b in batch]
+                )
+                for (rid, *_), p in zip(batch, preds, strict=True):
                     out.write(
                         {
                             "id": rid,
@@ -112,7 +114,7 @@ def register_classify(group: typer.Typer) -> None:
                     rej.add(where, "'lead' must be a string")
                     continue
                 lang_code = lang.strip().lower()[:2] if lang and lang.strip() else None
-                batch.append((rid, title, lang_code))
+                batch.append((rid, title, lang_code, rec.get("lead")))
                 if len(batch) >= BATCH:
                     flush()
             if batch:
