@@ -7,7 +7,7 @@ short.  Short texts therefore get their own threshold (``Ranker.short_words``,
 ``Ranker.short_threshold``), fitted here on train-side data only:
 
 - positives: the project's short repeats of checked claims
-  (``benchmarks/data/short-repeats``: 38 fact-checks of the train qrels, each in English, French,
+  (``benchmarks/data/short-repeats``: 78 fact-checks of the train qrels, each in English, French,
   Vietnamese and Vietnamese without diacritics), a hit when the text's best match is its
   fact-check;
 - negatives: a seeded sample of the organic texts of the stream's **train** half.
