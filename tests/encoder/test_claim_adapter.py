@@ -137,3 +137,14 @@ def test_store_keeps_claim_vectors_under_the_claim_model(store) -> None:  # type
         store.get_vectors_by_ids(StoreEmbedder.OWNER, MODEL_ID, [text_key("claim", POSTS[0][0])])
         == {}
     )
+
+
+def test_train_command_targets_default_and_validation(cli) -> None:  # type: ignore[no-untyped-def]
+    from factwatch.cli.ranker import CLAIM_ADAPTER_TARGETS
+    from factwatch.encoder.adapter_train import AdapterConfig
+
+    assert AdapterConfig().targets == CLAIM_ADAPTER_TARGETS  # the --targets default
+    r = cli("train", "claim-adapter", "--targets", "q,x")
+    assert r.exit_code == 2 and "--targets: x" in r.stderr
+    r = cli("train", "claim-adapter", "--targets", " , ")
+    assert r.exit_code == 2 and "none given" in r.stderr

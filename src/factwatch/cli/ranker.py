@@ -32,6 +32,24 @@ def _base_index(ranker: Ranker) -> tuple[ClaimIndex, EmbeddingCache]:
     return ClaimIndex(fcs, vecs, ranker=ranker), cache
 
 
+# the claim adapter's LoRA targets (``AdapterConfig().targets``; a literal here so that the
+# command line starts without importing the encoder)
+CLAIM_ADAPTER_TARGETS = ("q", "v")
+
+
+def _targets(value: str) -> tuple[str, ...]:
+    from factwatch.encoder.adapter import LINEARS
+
+    got = tuple(t.strip() for t in value.split(",") if t.strip())
+    bad = [t for t in got if t not in LINEARS]
+    if not got or bad:
+        err_console.print(
+            f"error: --targets: {', '.join(bad) or 'none given'}; choose among {', '.join(LINEARS)}"
+        )
+        raise typer.Exit(2)
+    return got
+
+
 def register_train(group: typer.Typer) -> None:
     @group.command("ranker")
     def train_ranker_cmd(
@@ -137,6 +155,14 @@ def register_train(group: typer.Typer) -> None:
             int, typer.Option("--folds", help="Folds for the ranker's out-of-fold vectors.")
         ] = 4,
         epochs: Annotated[int, typer.Option("--epochs")] = 3,
+        targets: Annotated[
+            str,
+            typer.Option(
+                "--targets",
+                help="Linear maps of each e5 block that get low-rank updates "
+                "(q, k, v: attention; ao: attention output; fi, fo: feed-forward).",
+            ),
+        ] = ",".join(CLAIM_ADAPTER_TARGETS),
         langs: Annotated[
             str,
             typer.Option(
@@ -173,7 +199,7 @@ def register_train(group: typer.Typer) -> None:
         train_claim_matcher(
             Path(output) if output else ADAPTER_PATH,
             None if no_ranker else Path(ranker_output) if ranker_output else RANKER_PATH,
-            cfg=AdapterConfig(epochs=epochs),
+            cfg=AdapterConfig(epochs=epochs, targets=_targets(targets)),
             n_folds=folds,
             langs=tuple(x.strip() for x in langs.split(",") if x.strip()),
             target_precision=precision,

@@ -31,7 +31,7 @@ class AdapterConfig:
     rank: int = 8
     alpha: float = 16.0
     layers: tuple[int, ...] = tuple(range(12))
-    targets: tuple[str, ...] = ("q", "v")
+    targets: tuple[str, ...] = ("q", "v")  # all six maps: see docs/claim-adapter.md, session 17
     epochs: int = 3
     lr: float = 5e-4
     tau: float = 0.02
