@@ -481,11 +481,11 @@ class ClickbaitModel:
         from factwatch.text.lang import detect_language
 
         titles = [t[:MAX_TITLE] for t in titles]
-        lead_of = [
+        lead_texts = [
             (ld or "")[:MAX_LEAD].strip() if isinstance(ld, str) else ""
             for ld in (leads if leads is not None else [None] * len(titles))
         ]
-        if len(lead_of) != len(titles):
+        if len(lead_texts) != len(titles):
             raise ValueError("one lead (or None) per title")
 
         resolved = [
@@ -496,7 +496,7 @@ class ClickbaitModel:
         groups: dict[tuple[str, str | None], list[int]] = {}
         for i, lg in enumerate(resolved):
             mname = model_for(lg)
-            if mname == "vi" and lead_of[i] and "vil" in self.models:
+            if mname == "vi" and lead_texts[i] and "vil" in self.models:
                 mname = "vil"
             groups.setdefault((mname, lg if lg in ("vi", "fr", "en") else None), []).append(i)
         for (mname, cue_lang), idx in groups.items():
@@ -506,7 +506,7 @@ class ClickbaitModel:
                 cue_lang,
                 mname,
                 self.embedder,
-                [lead_of[i] for i in idx],
+                [lead_texts[i] for i in idx],
             )
             z = feats.matrix(mname) @ model.weights + model.bias
             scores = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
