@@ -79,6 +79,11 @@ BLOCK_SCALE: dict[str, float] = {
 DENSE_BLOCKS = ("mid", "pair")
 
 
+def dense_blocks(model: str) -> list[str]:
+    """The dense blocks of ``model``, in weight order (last in ``BLOCKS[model]``)."""
+    return [b for b in BLOCKS[model] if b in DENSE_BLOCKS]
+
+
 def default_cache_path() -> Path:
     base = os.environ.get("FACTWATCH_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "factwatch"
@@ -542,8 +547,8 @@ class ClickbaitModel:
             emb = float(np.dot(feats.blocks["emb"][j], model.block("emb"))) * BLOCK_SCALE["emb"]
             if emb > 0.5:
                 why.append("overall style close to clickbait headlines (embedding)")
-        if "mid" in BLOCKS[model.name]:
-            dense = [b for b in BLOCKS[model.name] if b in DENSE_BLOCKS]
+        dense = dense_blocks(model.name)
+        if dense:
             share = sum(float(np.dot(feats.blocks[b][j], model.block(b))) for b in dense)
             if share - model.center > 0.5:
                 why.append(

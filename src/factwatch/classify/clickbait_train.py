@@ -23,7 +23,6 @@ import numpy as np
 
 from factwatch.classify.clickbait import (
     BLOCKS,
-    DENSE_BLOCKS,
     MID_LAYERS,
     MODEL_VERSION,
     OPTIONAL_MODELS,
@@ -32,6 +31,7 @@ from factwatch.classify.clickbait import (
     Embedder,
     EmbeddingCache,
     LinearModel,
+    dense_blocks,
     featurize,
 )
 
@@ -196,7 +196,7 @@ def train(
 
         parts = []
         mids = []
-        dense = [b for b in BLOCKS[name] if b in DENSE_BLOCKS]
+        dense = dense_blocks(name)
         for lang in sorted({r.lang for r in rows}):
             sub = [r for r in rows if r.lang == lang]
             f = featurize([r.title for r in sub], lang, name, embedder, [r.lead for r in sub])
@@ -257,7 +257,7 @@ def train(
         if scale is not None:
             chosen[name]["mid_scale"] = scale
             chosen[name]["mid_layers"] = list(MID_LAYERS)
-            chosen[name]["dense_blocks"] = [b for b in BLOCKS[name] if b in DENSE_BLOCKS]
+            chosen[name]["dense_blocks"] = dense_blocks(name)
         log(f"{name}: chosen C={C} threshold={thr} mid scale={scale} cv={cv:.4f}")
     meta = {
         "version": MODEL_VERSION,

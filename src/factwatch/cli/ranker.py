@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from factwatch.cli._io import err_console
+from factwatch.cli._io import EXIT_USAGE, err_console
 
 if TYPE_CHECKING:
     from factwatch.analysers.claim_match import ClaimIndex, Ranker
@@ -46,7 +46,7 @@ def _targets(value: str) -> tuple[str, ...]:
         err_console.print(
             f"error: --targets: {', '.join(bad) or 'none given'}; choose among {', '.join(LINEARS)}"
         )
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     return got
 
 
