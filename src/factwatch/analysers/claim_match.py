@@ -28,6 +28,7 @@ import numpy as np
 
 from factwatch.analysers import register
 from factwatch.analysers.base import AnalysisContext
+from factwatch.analysers.claim_rerank import Reranker, _logit
 from factwatch.analysers.dense import DenseIndex
 from factwatch.analysers.lexical import BM25Index
 from factwatch.embed import DIM, MODEL_ID, embed_with, get_encoder, model_id_for, text_keys
@@ -40,11 +41,6 @@ from factwatch.text.tokens import tokenize
 _MODELS = Path(__file__).resolve().parent.parent / "data" / "models"
 RANKER_PATH = _MODELS / "claim_ranker.json"  # fitted on claim-adapter vectors
 RANKER_PLAIN_PATH = _MODELS / "claim_ranker_plain.json"  # fitted on plain e5 query vectors
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-9), 1 - 1e-9)
-    return float(np.log(p / (1 - p)))
 
 
 def ranker_path() -> Path:
@@ -131,6 +127,7 @@ class Match:
     sentence: str | None = None
     checkworthy: float | None = None  # the check-worthiness of ``sentence``
     short: bool = False  # the matched text is short: its score was lowered (Ranker.short_words)
+    rerank: float | None = None  # the cross-encoder's logit, when the second stage ran
 
     def signal(self, item_id: int, retro: bool = False) -> Signal:
         """This match as a pipeline signal about the fact-check, with its evidence."""
@@ -161,6 +158,8 @@ class Match:
             why["checkworthy"] = round(self.checkworthy, 3)
         if self.short:
             why["short_text"] = True
+        if self.rerank is not None:
+            why["rerank"] = round(self.rerank, 3)
         return {
             "factcheck_id": fc.id,
             "score": round(self.score, 4),
@@ -505,7 +504,13 @@ class ClaimMatcher:
     """Matches posts against an index; the check-worthy sentences of long posts are also matched
     one by one (``checkworthy``: the sentence scorer, ``"auto"`` = the shipped check-worthiness
     model, loaded at the first long post; ``None`` matches every sentence; a sentence is matched
-    when its score is at least ``sentence_threshold``)."""
+    when its score is at least ``sentence_threshold``).
+
+    ``rerank``: the second stage (``analysers/claim_rerank.py``), ``"auto"`` = the shipped
+    cross-encoder unless ``$FACTWATCH_RERANK`` says otherwise, ``None`` = none.  It runs on the
+    texts whose best first-stage score reaches ``rerank_above`` (0: all of them, as a search
+    does; a stream that only keeps flagged matches passes its threshold: the re-ranker never
+    changes whether a text is flagged, only which fact-check comes first)."""
 
     name = "claim_match"
 
@@ -516,12 +521,18 @@ class ClaimMatcher:
         threshold: float | None = None,
         checkworthy: SentenceScorer | str | None = "auto",
         sentence_threshold: float = SENTENCE_CHECKWORTHY,
+        rerank: Reranker | str | None = "auto",
+        rerank_above: float = 0.0,
     ) -> None:
         self.index = index
         self.cache = cache
         self.threshold = index.ranker.threshold if threshold is None else threshold
         self._checkworthy = checkworthy
         self.sentence_threshold = sentence_threshold
+        if isinstance(rerank, str) and rerank != "auto":
+            raise ValueError(f"rerank must be 'auto', a Reranker or None, not {rerank!r}")
+        self.reranker: Reranker | None = Reranker.default() if isinstance(rerank, str) else rerank
+        self.rerank_above = rerank_above
 
     @property
     def checkworthy(self) -> SentenceScorer | None:
@@ -562,15 +573,26 @@ class ClaimMatcher:
         units, worthiness = self._worthy_sentences(units)
         vecs = self._embed([u[1] for u in units])
         best: list[dict[str, Match]] = [dict() for _ in queries]
+        rr = self.reranker
         for s in range(0, len(units), SEARCH_BATCH):
             chunk = units[s : s + SEARCH_BATCH]
             found = self.index.search_many(
                 [u[1] for u in chunk],
                 [langs[u[0]] for u in chunk],
                 vecs[s : s + SEARCH_BATCH],
-                top=top,
+                top=max(top, rr.k) if rr is not None else top,
                 excludes=[queries[u[0]].exclude for u in chunk],
             )
+            if rr is not None:
+                sel = [
+                    j
+                    for j, ms in enumerate(found)
+                    if ms and max(m.score for m in ms) >= self.rerank_above
+                ]
+                redone = rr.rerank_many([chunk[j][1] for j in sel], [found[j] for j in sel])
+                for j, ms in zip(sel, redone, strict=True):
+                    found[j] = ms
+                found = [ms[:top] for ms in found]
             for (qi, _text, sentence), matches in zip(chunk, found, strict=True):
                 for m in matches:
                     m.sentence = sentence
@@ -650,8 +672,13 @@ class ClaimMatchAnalyser:
 
     def __init__(self, store: Any, threshold: float | None = None) -> None:
         self.store = store
+        index = load_index(store)
         self.matcher = ClaimMatcher(
-            load_index(store), cache=StoreEmbedder(store), threshold=threshold
+            index,
+            cache=StoreEmbedder(store),
+            threshold=threshold,
+            # only flagged texts: the re-ranker picks their fact-check, never whether they flag
+            rerank_above=index.ranker.threshold if threshold is None else threshold,
         )
         self.rejected = rejected_by_content(store)
 
@@ -701,7 +728,7 @@ def retro_match(
         close.update(k for k, s in zip(keys, sims.max(axis=1), strict=True) if s >= prefilter)
     if not close:
         return []
-    matcher = ClaimMatcher(index, cache=StoreEmbedder(store))
+    matcher = ClaimMatcher(index, cache=StoreEmbedder(store), rerank_above=index.ranker.threshold)
     candidates = []
     for it in store.iter_items():
         units = [u for u, _ in query_units(it.full_text, it.lang)]

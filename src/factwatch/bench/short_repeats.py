@@ -95,7 +95,8 @@ def best_matches(
     r = dataclasses.replace(
         index.ranker, short_words=short_words, short_threshold=index.ranker.threshold
     )
-    matcher = ClaimMatcher(_with_ranker(index, r), cache=cache, checkworthy=None)
+    # the first stage's threshold: fitted without the second stage, which never changes a flag
+    matcher = ClaimMatcher(_with_ranker(index, r), cache=cache, checkworthy=None, rerank=None)
     res = matcher.match([Query(str(i), t) for i, t in enumerate(texts)], top=1)
     return [
         Best(word_count(clean_post(t)), m[0].score, m[0].factcheck.id, m[0].short)

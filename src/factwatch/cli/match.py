@@ -22,6 +22,14 @@ def register(app: typer.Typer) -> None:
         min_score: Annotated[
             float, typer.Option("--min-score", help="Drop matches scoring below this.")
         ] = 0.0,
+        rerank: Annotated[
+            bool,
+            typer.Option(
+                "--rerank/--no-rerank",
+                help="Re-rank each post's best candidates with the cross-encoder (slower, more "
+                "accurate order; never changes whether a post is flagged).",
+            ),
+        ] = True,
     ) -> None:
         """Match posts against the fact-check base (one output line per input post, in order)."""
         from factwatch.analysers.claim_match import ClaimMatcher, Query, load_index
@@ -47,7 +55,7 @@ def register(app: typer.Typer) -> None:
             err_console.print(
                 "warning: the fact-check base is empty (factwatch factchecks import FILE)"
             )
-        matcher = ClaimMatcher(index)
+        matcher = ClaimMatcher(index, rerank="auto" if rerank else None)
         with progress_bar("matching", len(queries)) as advance:
             results = (
                 matcher.match(queries, top=top, progress=advance)

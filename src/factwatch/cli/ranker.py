@@ -207,3 +207,37 @@ def register_train(group: typer.Typer) -> None:
             progress_factory=progress_bar,
             ranker_only=ranker_only,
         )
+
+    @group.command("claim-cross-encoder")
+    def train_claim_cross_encoder_cmd(
+        output: Annotated[
+            str | None,
+            typer.Option("--output", help="Model file (default: the shipped one)."),
+        ] = None,
+        epochs: Annotated[
+            int, typer.Option("--epochs", min=1, max=20, help="Length of the lr schedule.")
+        ] = 2,
+        stop_after: Annotated[
+            int,
+            typer.Option("--stop-after", min=0, max=20, help="Stop after N epochs (0: all)."),
+        ] = 1,
+        threads: Annotated[int, typer.Option("--threads", min=1, max=64)] = 2,
+    ) -> None:
+        """Train the claim matcher's second stage, a cross-encoder that re-ranks each post's
+        best candidates (LoRA on e5 reading post and fact-check together), on the CheckThat!
+        train split and its translations, with hard negatives from the matcher's own candidates;
+        seed 8.  Needs PyTorch (CPU), ../shared/data, and the claim adapter and ranker in use."""
+        from pathlib import Path
+
+        from factwatch.analysers.claim_rerank import RERANKER_PATH
+        from factwatch.bench.rerank import train_claim_reranker
+        from factwatch.cli._progress import progress_bar
+
+        train_claim_reranker(
+            Path(output) if output else RERANKER_PATH,
+            epochs=epochs,
+            stop_after=stop_after or None,
+            threads=threads,
+            log=err_console.print,
+            progress_factory=progress_bar,
+        )

@@ -92,14 +92,20 @@ def save_adapter(
         np.savez_compressed(fh, **arrays)
 
 
-def adapter_path() -> Path | None:
-    """The adapter in use: ``$FACTWATCH_CLAIM_ADAPTER`` (``none`` for none), else the shipped one."""
-    env = os.environ.get("FACTWATCH_CLAIM_ADAPTER", "").strip()
+def model_path_from_env(variable: str, shipped: Path) -> Path | None:
+    """A model file chosen by an environment variable: ``none``/``off``/``0`` for none, a path
+    for that file, unset for the ``shipped`` one (``None`` if it is not there)."""
+    env = os.environ.get(variable, "").strip()
     if env.lower() in ("none", "off", "0"):
         return None
     if env:
         return Path(env)
-    return ADAPTER_PATH if ADAPTER_PATH.exists() else None
+    return shipped if shipped.exists() else None
+
+
+def adapter_path() -> Path | None:
+    """The adapter in use: ``$FACTWATCH_CLAIM_ADAPTER`` (``none`` for none), else the shipped one."""
+    return model_path_from_env("FACTWATCH_CLAIM_ADAPTER", ADAPTER_PATH)
 
 
 @lru_cache(maxsize=8)

@@ -119,9 +119,6 @@ class FastE5:
     # -- internals --------------------------------------------------------------------------
     def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
         n = len(texts)
-        out = np.zeros((n, self.dim), dtype=np.float32)
-        if n == 0:
-            return out
         wmax = self._window
         windows: list[tuple[int, list[int]]] = []  # (text index, content ids)
         for i, text in enumerate(texts):
@@ -132,6 +129,24 @@ class FastE5:
                 windows.append((i, []))
             for a in range(0, len(ids), wmax):
                 windows.append((i, ids[a : a + wmax]))
+        return self._pooled(windows, n)
+
+    def encode_ids(self, seqs: Sequence[Sequence[int]]) -> np.ndarray:
+        """Unit vectors of already-tokenised inputs (content ids, without the ``<s>``/``</s>``
+        the encoder adds), each at most one window long: e.g. a text pair for a cross-encoder."""
+        windows: list[tuple[int, list[int]]] = []
+        for i, ids in enumerate(seqs):
+            if len(ids) > self._window:
+                raise ValueError(f"input {i} has {len(ids)} tokens, over {self._window}")
+            windows.append((i, list(ids)))
+        return self._pooled(windows, len(seqs))
+
+    def _pooled(self, windows: list[tuple[int, list[int]]], n: int) -> np.ndarray:
+        """Mean-pooled unit vectors of ``n`` texts from their windows (a long text's windows are
+        averaged, weighted by their lengths)."""
+        out = np.zeros((n, self.dim), dtype=np.float32)
+        if n == 0:
+            return out
         order = sorted(range(len(windows)), key=lambda j: len(windows[j][1]))
         weights = np.zeros(n, dtype=np.float64)
         start = 0
