@@ -149,3 +149,16 @@ def test_match_cli_explains_the_rerank_and_can_turn_it_off(cli, tmp_path) -> Non
         assert "rerank" in m_on[0]["why"]
         assert m_on[0]["factcheck_id"] == m_off[0]["factcheck_id"] == "fc-en-5g"
         assert m_on[0]["score"] == pytest.approx(m_off[0]["score"], abs=1e-4)
+
+
+def test_pipeline_does_not_rerank(db_path) -> None:  # type: ignore[no-untyped-def]
+    # flags are the first stage's, and on flagged posts the second stage changed nothing
+    # measured (docs/claim-cross-encoder.md): the analyser does not pay for it
+    from factwatch.analysers.claim_match import ClaimMatchAnalyser
+    from factwatch.store import Store
+
+    store = Store.open(db_path)
+    try:
+        assert ClaimMatchAnalyser(store).matcher.reranker is None
+    finally:
+        store.close()

@@ -27,13 +27,7 @@ def run(threshold: float | None = None) -> dict[str, Any]:
             expected.setdefault(d["post_id"], set()).add(d["factcheck_id"])
     cache = EmbeddingCache()
     index = ClaimIndex(fcs, cache.embed([passage_text(fc) for fc in fcs], "passage"))
-    # as the pipeline runs it: the second stage only on texts that get flagged
-    matcher = ClaimMatcher(
-        index,
-        cache=cache,
-        threshold=threshold,
-        rerank_above=index.ranker.threshold if threshold is None else threshold,
-    )
+    matcher = ClaimMatcher(index, cache=cache, threshold=threshold, rerank=None)  # as the pipeline
     res = matcher.match([Query(p.native_id, p.full_text, p.lang) for p in posts], top=3)
     tp = fp = fn = 0
     wrong: list[dict[str, Any]] = []

