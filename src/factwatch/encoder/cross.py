@@ -140,12 +140,12 @@ def train_cross(
         opt, lambda s: min(1.0, (s + 1) / cfg.warmup) * max(0.0, 1.0 - s / steps)
     )
     rng = np.random.default_rng(cfg.seed)
-    pair_cache: dict[tuple[int, int], np.ndarray] = {}
+    ids_cache: dict[tuple[int, int], list[int]] = {}  # token ids only: embedded per batch
 
-    def pair(i: int, f: int) -> np.ndarray:
-        got = pair_cache.get((i, f))
+    def pair(i: int, f: int) -> list[int]:
+        got = ids_cache.get((i, f))
         if got is None:
-            got = pair_cache[(i, f)] = pair_inputs(enc, [pair_ids(enc, posts[i], factchecks[f])])[0]
+            got = ids_cache[(i, f)] = pair_ids(enc, posts[i], factchecks[f])
         return got
 
     model = CrossModel(tower, np.zeros(enc.dim, np.float32), 0.0, cfg)
@@ -155,7 +155,7 @@ def train_cross(
         total = 0.0
         perm = rng.permutation(usable)
         for s in range(0, len(perm), cfg.groups):
-            seqs: list[np.ndarray] = []
+            seqs: list[list[int]] = []
             for i in perm[s : s + cfg.groups]:
                 pos = set(positives[i])
                 wrong = [f for f in candidates[i] if f not in pos][: cfg.pool]
@@ -163,7 +163,7 @@ def train_cross(
                 group = [int(rng.choice(list(positives[i])))] + [wrong[j] for j in negs]
                 group += [group[-1]] * (1 + cfg.negatives - len(group))  # pad a short pool
                 seqs += [pair(int(i), f) for f in group]
-            x, m = _batch(seqs)
+            x, m = _batch(pair_inputs(enc, seqs))
             logits = head(tower(x, m)).view(-1, 1 + cfg.negatives)
             target = torch.zeros(logits.shape[0], dtype=torch.long)
             loss = F.cross_entropy(logits, target)
@@ -203,7 +203,3 @@ class CrossEncoder:
         that fact-check's claim (comparable within one post's candidates)."""
         ids = [pair_ids(self.encoder, p, f) for p, f in pairs]
         return np.asarray(self.encoder.encode_ids(ids) @ self.head_w + self.head_b)
-
-
-def score_pairs(cross: CrossEncoder, post: str, factchecks: Sequence[str]) -> np.ndarray:
-    return cross.logits([(post, f) for f in factchecks])
