@@ -88,8 +88,8 @@ def test_file_round_trip_and_rejects_other_files(tmp_path, enc: FastE5) -> None:
 
 def test_trained_tower_and_run_time_agree_and_it_learns(tmp_path, enc: FastE5) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("torch")
-    from factwatch.encoder.adapter_train import _batch
-    from factwatch.encoder.cross import pair_inputs, train_cross
+    from factwatch.encoder.adapter_train import _batch, embedded_inputs
+    from factwatch.encoder.cross import train_cross
 
     posts = [p for p, _ in POSTS]
     positives = [[j] for _, j in POSTS]
@@ -108,7 +108,7 @@ def test_trained_tower_and_run_time_agree_and_it_learns(tmp_path, enc: FastE5) -
 
     model.tower.eval()
     with torch.no_grad():
-        x, m = _batch(pair_inputs(enc, [pair_ids(enc, p, f) for p, f in pairs]))
+        x, m = _batch(embedded_inputs(enc, [pair_ids(enc, p, f) for p, f in pairs]))
         ref = model.tower(x, m).numpy() @ model.head_w + model.head_b
     # float16 updates in the file: close, not equal
     assert np.allclose(got, ref, atol=0.05), np.abs(got - ref).max()

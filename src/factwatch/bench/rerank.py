@@ -1,5 +1,5 @@
 """Training data and training of the claim matcher's cross-encoder re-ranker
-(``factwatch train claim-reranker``; the model is ``encoder/cross.py``).
+(``factwatch train claim-cross-encoder``; the model is ``encoder/cross.py``).
 
 Reads the CheckThat! **train** split only (posts, their French and Vietnamese translations and
 the accent-free form of the Vietnamese ones): each post's candidates are the matcher's own top
@@ -83,9 +83,7 @@ def train_claim_reranker(
     )
     t0 = time.perf_counter()
     if progress_factory is not None:
-        with progress_factory(
-            "cross-encoder", len(rows) * min(epochs, stop_after or epochs)
-        ) as advance:
+        with progress_factory("cross-encoder", len(rows) * cfg.epochs_run) as advance:
             model = train_cross(*args, on_epoch=on_epoch, progress=advance)
     else:
         model = train_cross(*args, on_epoch=on_epoch)

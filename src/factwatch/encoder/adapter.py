@@ -79,9 +79,12 @@ def save_adapter(
     updates: dict[str, tuple[np.ndarray, np.ndarray]],
     info: dict[str, Any],
     half: bool = False,
+    extra: dict[str, np.ndarray] | None = None,
 ) -> None:
-    """Writes the updates (float16 when ``half``: half the file; they are read back as float32)."""
-    arrays: dict[str, Any] = {"info": np.array(json.dumps(info, sort_keys=True))}
+    """Writes the updates (float16 when ``half``: half the file; they are read back as float32),
+    and ``extra`` arrays as they are (e.g. a classifier's head, which :func:`load_adapter`
+    ignores)."""
+    arrays: dict[str, Any] = {"info": np.array(json.dumps(info, sort_keys=True)), **(extra or {})}
     dtype = np.float16 if half else np.float32
     for name, (a, b) in sorted(updates.items()):
         stem = name[:-2] if name.endswith(".w") else name

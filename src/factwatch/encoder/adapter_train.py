@@ -67,15 +67,42 @@ def _torch() -> Any:
     return torch
 
 
-def token_inputs(enc: FastE5, texts: Sequence[str]) -> list[np.ndarray]:
-    """Embedded tokens (word + position + type) of each ``query:`` text, as FastE5 feeds them."""
+def embedded_inputs(enc: FastE5, content_ids: Sequence[Sequence[int]]) -> list[np.ndarray]:
+    """Embedded tokens (word + position + type) of tokenised inputs framed by ``<s>``/``</s>``,
+    as FastE5 feeds them to its first layer."""
     w = enc.weights
     out = []
-    for t in texts:
-        ids = enc.tokenizer.content_ids(QUERY_PREFIX + _sanitize(t))[: MAX_TOKENS - 2]
+    for ids in content_ids:
         full = np.asarray([w.bos, *ids, w.eos], dtype=np.int64)
         out.append((w.embedding_rows(full) + enc._pos[: len(full)]).astype(np.float32))
     return out
+
+
+def token_inputs(enc: FastE5, texts: Sequence[str]) -> list[np.ndarray]:
+    """Embedded tokens of each ``query:`` text (cut at ``MAX_TOKENS``), as FastE5 feeds them."""
+    return embedded_inputs(
+        enc,
+        [enc.tokenizer.content_ids(QUERY_PREFIX + _sanitize(t))[: MAX_TOKENS - 2] for t in texts],
+    )
+
+
+def head_optimizer(
+    tower: Any, head: Any, lr: float, head_lr: float, warmup: int, steps: int
+) -> tuple[Any, Any]:
+    """AdamW over the tower's low-rank updates (``lr``) and a head (``head_lr``), with ``warmup``
+    linear warm-up steps then a linear decay to 0 at ``steps``: (optimizer, scheduler)."""
+    torch = _torch()
+    opt = torch.optim.AdamW(
+        [
+            {"params": [p for p in tower.parameters() if p.requires_grad], "lr": lr},
+            {"params": head.parameters(), "lr": head_lr},
+        ],
+        weight_decay=0.0,
+    )
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1.0 - s / steps)
+    )
+    return opt, sched
 
 
 def build_model(enc: FastE5, cfg: AdapterConfig) -> Any:
@@ -296,17 +323,8 @@ def train_classifier(
     torch.set_num_threads(cfg.threads)
     tower = build_model(enc, cfg)
     head = torch.nn.Linear(enc.dim, 1)
-    opt = torch.optim.AdamW(
-        [
-            {"params": [p for p in tower.parameters() if p.requires_grad], "lr": cfg.lr},
-            {"params": head.parameters(), "lr": cfg.head_lr},
-        ],
-        weight_decay=0.0,
-    )
     steps = math.ceil(len(xs) / cfg.batch) * cfg.epochs
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / cfg.warmup) * max(0.0, 1.0 - s / steps)
-    )
+    opt, sched = head_optimizer(tower, head, cfg.lr, cfg.head_lr, cfg.warmup, steps)
     y = np.asarray(y, dtype=np.int64)
     pos_weight = torch.tensor(float((y == 0).sum()) / max(1, int((y == 1).sum())))
     labels = torch.from_numpy(y.astype(np.float32))

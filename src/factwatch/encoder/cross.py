@@ -15,7 +15,6 @@ and a JSON ``info``.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -25,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from factwatch.encoder.adapter import LINEARS, load_adapter
+from factwatch.encoder.adapter import LINEARS, load_adapter, save_adapter
 from factwatch.encoder.fast import PASSAGE_PREFIX, QUERY_PREFIX, FastE5, _sanitize
 
 ADAPTER_NAME = "claimx"
@@ -50,6 +49,11 @@ class CrossConfig:
     seed: int = 8
     threads: int = 2
 
+    @property
+    def epochs_run(self) -> int:
+        """How many epochs of the schedule are trained."""
+        return min(self.epochs, self.stop_after or self.epochs)
+
     def as_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items()}
 
@@ -61,16 +65,6 @@ def pair_ids(enc: FastE5, post: str, factcheck: str) -> list[int]:
     a = enc.tokenizer.content_ids(QUERY_PREFIX + _sanitize(post))[:MAX_POST]
     b = enc.tokenizer.content_ids(PASSAGE_PREFIX + _sanitize(factcheck))[:MAX_FACTCHECK]
     return [*a, eos, eos, *b]
-
-
-def pair_inputs(enc: FastE5, ids: Sequence[Sequence[int]]) -> list[np.ndarray]:
-    """Embedded tokens (word + position + type) of pairs, as FastE5 feeds them (for training)."""
-    w = enc.weights
-    out = []
-    for content in ids:
-        full = np.asarray([w.bos, *content, w.eos], dtype=np.int64)
-        out.append((w.embedding_rows(full) + enc._pos[: len(full)]).astype(np.float32))
-    return out
 
 
 @dataclass
@@ -93,16 +87,11 @@ class CrossModel:
             "train_seconds": round(self.seconds),
             **(info or {}),
         }
-        arrays: dict[str, Any] = {"info": np.array(json.dumps(meta, sort_keys=True))}
-        for name, (a, b) in sorted(self.tower.updates().items()):
-            stem = name[:-2]
-            arrays[stem + ".a"] = a.astype(np.float16)
-            arrays[stem + ".b"] = b.astype(np.float16)
-        arrays["head_w"] = self.head_w.astype(np.float32)
-        arrays["head_b"] = np.array(self.head_b, dtype=np.float32)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+        head = {
+            "head_w": self.head_w.astype(np.float32),
+            "head_b": np.array(self.head_b, dtype=np.float32),
+        }
+        save_adapter(path, self.tower.updates(), meta, half=True, extra=head)
 
 
 def train_cross(
@@ -117,7 +106,14 @@ def train_cross(
 ) -> CrossModel:
     """Listwise training: each group is a post, one of its correct fact-checks and
     ``cfg.negatives`` wrong ones drawn (again each epoch) from its ranked ``candidates``."""
-    from factwatch.encoder.adapter_train import AdapterConfig, _batch, _torch, build_model
+    from factwatch.encoder.adapter_train import (
+        AdapterConfig,
+        _batch,
+        _torch,
+        build_model,
+        embedded_inputs,
+        head_optimizer,
+    )
 
     torch = _torch()
     F = torch.nn.functional
@@ -127,18 +123,9 @@ def train_cross(
         enc, AdapterConfig(rank=cfg.rank, alpha=cfg.alpha, layers=cfg.layers, targets=cfg.targets)
     )
     head = torch.nn.Linear(enc.dim, 1)
-    opt = torch.optim.AdamW(
-        [
-            {"params": [p for p in tower.parameters() if p.requires_grad], "lr": cfg.lr},
-            {"params": head.parameters(), "lr": cfg.head_lr},
-        ],
-        weight_decay=0.0,
-    )
     usable = [i for i in range(len(posts)) if positives[i]]
     steps = math.ceil(len(usable) / cfg.groups) * cfg.epochs
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / cfg.warmup) * max(0.0, 1.0 - s / steps)
-    )
+    opt, sched = head_optimizer(tower, head, cfg.lr, cfg.head_lr, cfg.warmup, steps)
     rng = np.random.default_rng(cfg.seed)
     ids_cache: dict[tuple[int, int], list[int]] = {}  # token ids only: embedded per batch
 
@@ -150,7 +137,7 @@ def train_cross(
 
     model = CrossModel(tower, np.zeros(enc.dim, np.float32), 0.0, cfg)
     t0 = time.perf_counter()
-    for epoch in range(1, min(cfg.epochs, cfg.stop_after or cfg.epochs) + 1):
+    for epoch in range(1, cfg.epochs_run + 1):
         tower.train()
         total = 0.0
         perm = rng.permutation(usable)
@@ -163,7 +150,7 @@ def train_cross(
                 group = [int(rng.choice(list(positives[i])))] + [wrong[j] for j in negs]
                 group += [group[-1]] * (1 + cfg.negatives - len(group))  # pad a short pool
                 seqs += [pair(int(i), f) for f in group]
-            x, m = _batch(pair_inputs(enc, seqs))
+            x, m = _batch(embedded_inputs(enc, seqs))
             logits = head(tower(x, m)).view(-1, 1 + cfg.negatives)
             target = torch.zeros(logits.shape[0], dtype=torch.long)
             loss = F.cross_entropy(logits, target)
